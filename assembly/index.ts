@@ -1,0 +1,15 @@
+// The kernels module: every export is a flat function over byte offsets and sizes.
+// Built twice (scripts/build-wasm.mjs): plain SIMD, and relaxed SIMD with fused multiply-add.
+
+export * from './gemm';
+export * from './elementwise';
+
+// First byte of linear memory free for the TypeScript allocator (after static data).
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// 1 when this build uses relaxed SIMD (f32x4.relaxed_madd), else 0.
+export function isRelaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

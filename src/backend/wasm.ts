@@ -1,0 +1,244 @@
+/**
+ * The wasm backend: the Kernels contract implemented by `build/kernels.wasm`.
+ *
+ * The module imports its memory, so this file creates the WebAssembly.Memory, hands the
+ * part above the module's static data to the allocator (memory.ts), and passes byte
+ * offsets to the kernels. Two builds exist from one source: plain SIMD and relaxed SIMD
+ * (fused multiply-add). `loadWasmKernels` picks relaxed where the engine validates it,
+ * unless `relaxed: false` asks for the plain build (bit-for-bit identical across machines).
+ */
+
+import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
+import { checkGemmAliasing } from './kernels.js';
+import { Allocator } from './memory.js';
+import { ValueError } from '../errors.js';
+
+/** The module's exports, as the kernels in assembly/ declare them (offsets in bytes). */
+interface KernelExports {
+  heapBase(): number;
+  isRelaxed(): number;
+  gemmWorkspaceBytes(): number;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, work: number): void;
+  biasAdd(x: number, bias: number, y: number, m: number, n: number): void;
+  columnSums(x: number, out: number, m: number, n: number, accumulate: number): void;
+  activationForward(kind: number, x: number, y: number, n: number): void;
+  activationBackward(kind: number, y: number, dy: number, dx: number, n: number): void;
+  softmax(x: number, y: number, m: number, n: number): void;
+  softmaxCrossEntropy(logits: number, targets: number, grad: number, m: number, n: number, sparse: number, gradScale: number): number;
+  scale(x: number, alpha: number, y: number, n: number): void;
+  add(a: number, b: number, y: number, n: number): void;
+  axpy(alpha: number, x: number, y: number, n: number): void;
+  fill(x: number, value: number, n: number): void;
+  copy(src: number, dst: number, n: number): void;
+}
+
+const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, sigmoid: 1, tanh: 2 };
+
+/** A range of linear memory. Its view is rebuilt whenever memory has grown. */
+class WasmStorage implements Storage {
+  private cachedBuffer: ArrayBuffer | null = null;
+  private cachedView: Float32Array | null = null;
+  freed = false;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    /** Byte offset in linear memory (16-byte aligned). */
+    readonly byteOffset: number,
+    readonly length: number,
+  ) {}
+
+  get address(): number {
+    return this.byteOffset / 4;
+  }
+
+  view(): Float32Array {
+    const buffer = this.memory.buffer;
+    if (buffer !== this.cachedBuffer || this.cachedView === null) {
+      this.cachedBuffer = buffer;
+      this.cachedView = new Float32Array(buffer, this.byteOffset, this.length);
+    }
+    return this.cachedView;
+  }
+}
+
+export class WasmKernels implements Kernels {
+  readonly name = 'wasm' as const;
+  private readonly allocator: Allocator;
+  private readonly workspace: number;
+
+  constructor(
+    private readonly exports: KernelExports,
+    private readonly memory: WebAssembly.Memory,
+    /** True when this instance runs the relaxed-SIMD (FMA) build. */
+    readonly relaxed: boolean,
+  ) {
+    this.allocator = new Allocator(memory, exports.heapBase());
+    this.workspace = this.allocator.alloc(Math.max(16, exports.gemmWorkspaceBytes()));
+  }
+
+  // ---- memory -------------------------------------------------------------------------
+  alloc(length: number): Storage {
+    if (!Number.isInteger(length) || length < 0) throw new ValueError(`alloc: length must be a non-negative integer, got ${length}`);
+    const offset = this.allocator.alloc(length * 4);
+    const storage = new WasmStorage(this.memory, offset, length);
+    storage.view().fill(0); // reused memory holds old values; the contract promises zeros
+    return storage;
+  }
+
+  free(storage: Storage): void {
+    const s = this.own(storage);
+    if (s.freed) throw new ValueError('free: storage was already freed');
+    s.freed = true;
+    this.allocator.free(s.byteOffset);
+  }
+
+  memoryStats(): MemoryStats {
+    const stats = this.allocator.stats();
+    // The gemm workspace is the backend's own, not a user's allocation.
+    return { ...stats, liveAllocations: stats.liveAllocations - 1, bytesInUse: stats.bytesInUse - (this.allocator.sizeOf(this.workspace) ?? 0) };
+  }
+
+  /** Byte offset of a storage of this backend. */
+  private own(storage: Storage): WasmStorage {
+    if (!(storage instanceof WasmStorage)) throw new ValueError('wasm backend: storage belongs to another backend');
+    return storage;
+  }
+
+  private ptr(storage: Storage): number {
+    return this.own(storage).byteOffset;
+  }
+
+  // ---- kernels ----------------------------------------------------------------------------
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: Storage, b: Storage, c: Storage, accumulate: boolean,
+  ): void {
+    checkGemmAliasing(transA, transB, m, n, k, a, b, c);
+    this.exports.gemm(+transA, +transB, m, n, k, this.ptr(a), this.ptr(b), this.ptr(c), +accumulate, this.workspace);
+  }
+
+  biasAdd(x: Storage, bias: Storage, y: Storage, m: number, n: number): void {
+    this.exports.biasAdd(this.ptr(x), this.ptr(bias), this.ptr(y), m, n);
+  }
+
+  columnSums(x: Storage, out: Storage, m: number, n: number, accumulate: boolean): void {
+    this.exports.columnSums(this.ptr(x), this.ptr(out), m, n, +accumulate);
+  }
+
+  activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number): void {
+    this.exports.activationForward(ACTIVATION_CODE[kind], this.ptr(x), this.ptr(y), n);
+  }
+
+  activationBackward(kind: ActivationKind, y: Storage, dy: Storage, dx: Storage, n: number): void {
+    this.exports.activationBackward(ACTIVATION_CODE[kind], this.ptr(y), this.ptr(dy), this.ptr(dx), n);
+  }
+
+  softmax(x: Storage, y: Storage, m: number, n: number): void {
+    this.exports.softmax(this.ptr(x), this.ptr(y), m, n);
+  }
+
+  softmaxCrossEntropy(
+    logits: Storage, targets: Storage, grad: Storage, m: number, n: number,
+    encoding: TargetEncoding, gradScale: number,
+  ): number {
+    return this.exports.softmaxCrossEntropy(
+      this.ptr(logits), this.ptr(targets), this.ptr(grad), m, n, encoding === 'sparse' ? 1 : 0, gradScale,
+    );
+  }
+
+  scale(x: Storage, alpha: number, y: Storage, n: number): void {
+    this.exports.scale(this.ptr(x), alpha, this.ptr(y), n);
+  }
+
+  add(a: Storage, b: Storage, y: Storage, n: number): void {
+    this.exports.add(this.ptr(a), this.ptr(b), this.ptr(y), n);
+  }
+
+  axpy(alpha: number, x: Storage, y: Storage, n: number): void {
+    this.exports.axpy(alpha, this.ptr(x), this.ptr(y), n);
+  }
+
+  fill(x: Storage, value: number, n: number): void {
+    this.exports.fill(this.ptr(x), value, n);
+  }
+
+  copy(src: Storage, dst: Storage, n: number): void {
+    this.exports.copy(this.ptr(src), this.ptr(dst), n);
+  }
+}
+
+// ---- loading ------------------------------------------------------------------------------
+
+/** A minimal module that uses v128: validates only where SIMD exists. */
+const SIMD_PROBE: Uint8Array<ArrayBuffer> = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b,
+]);
+
+/** v128.const 0 three times, then f32x4.relaxed_madd (0xfd 0x85 0x02), end. */
+function relaxedProbe(): Uint8Array<ArrayBuffer> {
+  const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const body = [0x00, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b];
+  const code = [0x01, body.length, ...body];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+    0x03, 0x02, 0x01, 0x00,
+    0x0a, code.length, ...code,
+  ]);
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** True where this engine runs WebAssembly SIMD (128-bit). */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+/**
+ * True where relaxed SIMD validates. In Node 20 it sits behind a V8 flag that can be set at
+ * run time before the module is compiled; Node ≥ 22 and current browsers have it on.
+ */
+export async function relaxedSimdSupported(): Promise<boolean> {
+  const probe = relaxedProbe();
+  if (WebAssembly.validate(probe)) return true;
+  if (!isNode) return false;
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(probe);
+}
+
+async function fetchBytes(url: URL): Promise<BufferSource> {
+  if (isNode && url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+export interface WasmOptions {
+  /** Use the relaxed-SIMD (FMA) build where available (default true). */
+  relaxed?: boolean;
+}
+
+/** Instantiates the kernels module (relaxed build where supported) over a fresh memory. */
+export async function loadWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
+  const relaxed = (options.relaxed ?? true) && (await relaxedSimdSupported());
+  const url = relaxed
+    ? new URL('../../build/kernels-relaxed.wasm', import.meta.url)
+    : new URL('../../build/kernels.wasm', import.meta.url);
+  let bytes: BufferSource;
+  try {
+    bytes = await fetchBytes(url);
+  } catch (error) {
+    throw new Error(`wasmnn: ${url.pathname} is missing; run \`npm run build\` (${(error as Error).message})`);
+  }
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
+  const module = await WebAssembly.compile(bytes);
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return new WasmKernels(instance.exports as unknown as KernelExports, memory, relaxed);
+}

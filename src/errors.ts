@@ -1,0 +1,32 @@
+/**
+ * Typed errors. Each names the layer or argument at fault and says what was expected and
+ * what was found, so a user can fix the call without reading our source.
+ */
+
+/** Base class: `instanceof WasmnnError` catches every error wasmnn raises on purpose. */
+export class WasmnnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor or array has the wrong shape or length. */
+export class ShapeError extends WasmnnError {}
+
+/** A value is out of its allowed range: NaN/Infinity in data, a label out of range, a negative rate. */
+export class ValueError extends WasmnnError {}
+
+/** A configuration is invalid: unknown name, missing compile, wrong option type. */
+export class ConfigError extends WasmnnError {}
+
+/** A kernel's output overlaps an input it may not alias. */
+export class AliasError extends WasmnnError {}
+
+/** Training produced a non-finite loss; the model keeps its last finite weights. */
+export class NonFiniteLossError extends WasmnnError {}
+
+/** Formats a shape for messages: [32, 784]. */
+export function formatShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}

@@ -1,0 +1,177 @@
+/**
+ * Tensor: a shape and a run of float32 values living in a backend's memory.
+ *
+ * On the wasm backend the values sit in WebAssembly linear memory, where the kernels can
+ * reach them by offset. `data` returns a Float32Array view over them, rebuilt after memory
+ * growth, so read `t.data` afresh rather than keeping an old view across allocations.
+ */
+
+import type { Kernels, Storage } from './backend/kernels.js';
+import { kernels } from './backend/backend.js';
+import { ShapeError, ValueError, formatShape } from './errors.js';
+
+/** Nested arrays of numbers: number, number[], number[][], ... */
+export type NestedArray = number | NestedArray[];
+export type TensorLike = Tensor | Float32Array | NestedArray;
+
+export class Tensor {
+  readonly shape: readonly number[];
+  /** Number of elements: the product of the shape. */
+  readonly size: number;
+  private disposed = false;
+
+  /** Wraps `storage` (at least `size` floats) of `backend`. Use `tensor()` to create one. */
+  constructor(shape: readonly number[], readonly storage: Storage, readonly backend: Kernels) {
+    this.shape = Object.freeze([...shape]);
+    this.size = sizeOf(shape);
+    if (storage.length < this.size) throw new ShapeError(`Tensor: storage holds ${storage.length} values, shape ${formatShape(shape)} needs ${this.size}`);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** A Float32Array over the values (a view, not a copy: writes reach the tensor). */
+  get data(): Float32Array {
+    this.assertLive();
+    const view = this.storage.view();
+    return view.length === this.size ? view : view.subarray(0, this.size);
+  }
+
+  /** The values as nested arrays of the tensor's shape (a copy). */
+  toArray(): NestedArray {
+    const data = this.data;
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return data[offset];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A copy with a new shape of the same size; one dimension may be -1 (inferred). */
+  reshape(shape: readonly number[]): Tensor {
+    const resolved = resolveShape(shape, this.size);
+    const out = new Tensor(resolved, this.backend.alloc(this.size), this.backend);
+    this.backend.copy(this.storage, out.storage, this.size);
+    return out;
+  }
+
+  /** Returns the memory to the backend. The tensor cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.backend.free(this.storage);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  toString(): string {
+    return `Tensor ${formatShape(this.shape)}`;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new ValueError(`Tensor ${formatShape(this.shape)} was disposed`);
+  }
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+function resolveShape(shape: readonly number[], size: number): number[] {
+  const inferred = shape.filter((d) => d === -1).length;
+  for (const d of shape) {
+    if (d !== -1 && !(Number.isInteger(d) && d >= 0)) throw new ShapeError(`shape ${formatShape(shape)}: dimensions must be non-negative integers`);
+  }
+  if (inferred > 1) throw new ShapeError(`shape ${formatShape(shape)}: at most one dimension may be -1`);
+  const known = sizeOf(shape.filter((d) => d !== -1));
+  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
+  if (sizeOf(out) !== size || out.some((d) => !Number.isInteger(d))) {
+    throw new ShapeError(`shape ${formatShape(shape)} does not fit ${size} values`);
+  }
+  return out;
+}
+
+/** Shape of a nested array, checking that it is rectangular. */
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0];
+  }
+  const check = (v: NestedArray, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (Array.isArray(v)) throw new ShapeError(`tensor: ragged array at ${path || 'top'}: expected a number, got an array of ${v.length}`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      const actual = Array.isArray(v) ? `length ${v.length}` : 'a number';
+      throw new ShapeError(`tensor: ragged array at ${path || 'top'}: expected length ${shape[dim]}, got ${actual}`);
+    }
+    v.forEach((child, i) => check(child, dim + 1, `${path}[${i}]`));
+  };
+  check(values, 0, '');
+  return shape;
+}
+
+function flatten(values: NestedArray, out: Float32Array, offset = 0): number {
+  if (!Array.isArray(values)) {
+    if (typeof values !== 'number') throw new ValueError(`tensor: expected numbers, got ${typeof values}`);
+    out[offset] = values;
+    return offset + 1;
+  }
+  for (const v of values) offset = flatten(v, out, offset);
+  return offset;
+}
+
+/**
+ * Creates a tensor on the active backend from a Float32Array, a number[] or nested arrays.
+ * Without `shape`, a flat array becomes rank 1 and nested arrays keep their nesting.
+ */
+export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
+  if (values instanceof Tensor) {
+    return shape === undefined ? values.reshape(values.shape) : values.reshape(shape);
+  }
+  let flat: Float32Array;
+  let natural: number[];
+  if (values instanceof Float32Array) {
+    flat = values;
+    natural = [values.length];
+  } else if (ArrayBuffer.isView(values)) {
+    flat = Float32Array.from(values as unknown as ArrayLike<number>);
+    natural = [flat.length];
+  } else {
+    natural = typeof values === 'number' ? [] : inferShape(values);
+    flat = new Float32Array(sizeOf(natural));
+    flatten(values, flat);
+  }
+  let finalShape = natural;
+  if (shape !== undefined) {
+    finalShape = [...shape];
+    for (const d of finalShape) {
+      if (!(Number.isInteger(d) && d >= 0)) throw new ShapeError(`tensor: shape ${formatShape(shape)} must hold non-negative integers`);
+    }
+    if (sizeOf(finalShape) !== flat.length) {
+      throw new ShapeError(`tensor: shape ${formatShape(shape)} needs ${sizeOf(finalShape)} values, got ${flat.length}`);
+    }
+  }
+  const backend = kernels();
+  const t = new Tensor(finalShape, backend.alloc(flat.length), backend);
+  t.data.set(flat);
+  return t;
+}
+
+/** A zero-filled tensor of the given shape on the active backend. */
+export function zeros(shape: readonly number[]): Tensor {
+  const backend = kernels();
+  return new Tensor(shape, backend.alloc(sizeOf(shape)), backend);
+}
