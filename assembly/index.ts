@@ -3,6 +3,7 @@
 
 export * from './gemm';
 export * from './elementwise';
+// (marker: more kernel files are exported below)
 
 // First byte of linear memory free for the TypeScript allocator (after static data).
 export function heapBase(): usize {

@@ -105,6 +105,12 @@ export interface Kernels {
   fill(x: Storage, value: number, n: number): void;
   /** dst[i] = src[i] for i < n. */
   copy(src: Storage, dst: Storage, n: number): void;
+
+  // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+
+  // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+
+  // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
 }
 
 

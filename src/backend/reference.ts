@@ -180,4 +180,10 @@ export class ReferenceKernels implements Kernels {
     const S = src.view(), D = dst.view();
     for (let i = 0; i < n; i++) D[i] = S[i];
   }
+
+  // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+
+  // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+
+  // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
 }

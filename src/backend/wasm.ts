@@ -30,6 +30,9 @@ interface KernelExports {
   axpy(alpha: number, x: number, y: number, n: number): void;
   fill(x: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
+  // (marker: OPTIMIZER EXPORTS)
+  // (marker: BATCHNORM EXPORTS)
+  // (marker: DROPOUT EXPORTS)
 }
 
 const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, sigmoid: 1, tanh: 2 };
@@ -165,6 +168,12 @@ export class WasmKernels implements Kernels {
   copy(src: Storage, dst: Storage, n: number): void {
     this.exports.copy(this.ptr(src), this.ptr(dst), n);
   }
+
+  // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+
+  // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+
+  // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
 }
 
 // ---- loading ------------------------------------------------------------------------------
