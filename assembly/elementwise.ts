@@ -58,6 +58,18 @@ export function copy(src: usize, dst: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 2);
 }
 
+// 1 when every x[i], i < n, is finite, else 0. x·0 is 0 for finite x and NaN for NaN or
+// ±Infinity, so the sum of x·0 is NaN exactly when some x[i] is not finite.
+export function allFinite(x: usize, n: i32): i32 {
+  const zero = f32x4.splat(0);
+  let acc = zero;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(x + (<usize>i << 2)), zero));
+  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) s += load<f32>(x + (<usize>i << 2)) * 0;
+  return s == s ? 1 : 0;
+}
+
 // y[i,j] = x[i,j] + bias[j] for an m×n x. y may equal x.
 export function biasAdd(x: usize, bias: usize, y: usize, m: i32, n: i32): void {
   const rowBytes = <usize>n << 2;
@@ -112,8 +124,7 @@ export function activationForward(kind: i32, x: usize, y: usize, n: i32): void {
     }
     for (; i < n; i++) {
       const o = <usize>i << 2;
-      const v = load<f32>(x + o);
-      store<f32>(y + o, v > 0 ? v : 0);
+      store<f32>(y + o, Mathf.max(load<f32>(x + o), 0)); // NaN stays NaN, as f32x4.max does
     }
   } else if (kind == SIGMOID) {
     for (; i < n; i++) {
@@ -136,14 +147,14 @@ export function activationForward(kind: i32, x: usize, y: usize, n: i32): void {
   return e / (1 + e);
 }
 
-// tanh(x) = 1 - 2/(e^{2x}+1), saturating cleanly for large |x|.
+// tanh(x) = (e^{2x}-1)/(e^{2x}+1) = u/(u+2) with u = expm1(2x), saturating cleanly for
+// large |x|. expm1 keeps full relative precision near 0, where e^{2x}-1 would cancel.
 // @ts-ignore: decorator
 @inline function tanhf(x: f32): f32 {
   if (x > 20) return 1;
   if (x < -20) return -1;
-  if (Mathf.abs(x) < 0.0004) return x; // avoids cancellation near 0 (tanh x ≈ x - x³/3)
-  const e = Mathf.exp(2 * x);
-  return (e - 1) / (e + 1);
+  const u = Mathf.expm1(2 * x);
+  return u / (u + 2);
 }
 
 // dx = dy·f'(x) through the forward output y: relu dy·[y>0]; sigmoid dy·y(1-y); tanh dy·(1-y²).
@@ -199,42 +210,45 @@ export function softmax(x: usize, y: usize, m: i32, n: i32): void {
 // targets: m×n probability rows (sparse=0) or m class indices stored as f32 (sparse≠0).
 // loss_i = Σ_j t_ij·(logsumexp(z_i) - z_ij); grad_ij = gradScale·(p_ij·Σ_j t_ij - t_ij).
 // Returns Σ_i loss_i (summed in f64). grad may equal logits; grad must not overlap targets.
+// With e_j = e^(z_j - max): logsumexp(z) - z_j = (max - z_j) + log Σe and p_j = e_j / Σe.
+// Never forming logsumexp(z) itself keeps p accurate at large |z|, where rounding
+// max + log Σe to f32 would shift every p by up to |max|·2^-24 (2e-4 at |z| = 1e4).
+// A sparse label outside [0, n) matches no class: t = 0 for the whole row, as in reference.ts.
 export function softmaxCrossEntropy(
   logits: usize, targets: usize, grad: usize, m: i32, n: i32, sparse: i32, gradScale: f32,
 ): f64 {
+  if (n <= 0) return 0; // no classes: nothing to score, nothing to write
   const rowBytes = <usize>n << 2;
   let total: f64 = 0;
   for (let i = 0; i < m; i++) {
     const zr = logits + <usize>i * rowBytes, gr = grad + <usize>i * rowBytes;
+    const tr = targets + <usize>i * rowBytes;
+    const label = sparse ? <i32>load<f32>(targets + (<usize>i << 2)) : -1;
     const max = rowMax(zr, n);
-    let sumExp: f32 = 0;
-    for (let j = 0; j < n; j++) sumExp += Mathf.exp(load<f32>(zr + (<usize>j << 2)) - max);
-    const logSumExp = max + Mathf.log(sumExp);
-    let loss: f64 = 0;
-    if (sparse) {
-      const label = <i32>load<f32>(targets + (<usize>i << 2));
-      loss = <f64>(logSumExp - load<f32>(zr + (<usize>label << 2)));
-      for (let j = 0; j < n; j++) {
-        const o = <usize>j << 2;
-        const p = Mathf.exp(load<f32>(zr + o) - logSumExp);
-        store<f32>(gr + o, gradScale * (j == label ? p - 1 : p));
-      }
-    } else {
-      const tr = targets + <usize>i * rowBytes;
-      let targetSum: f32 = 0;
-      for (let j = 0; j < n; j++) {
-        const o = <usize>j << 2;
-        const t = load<f32>(tr + o);
+    // Pass 1: e_j into grad (z_j is read before grad_j is written, so grad may be logits),
+    // with Σe, Σt and Σ t_j·(max - z_j).
+    let sumExp: f32 = 0, targetSum: f32 = 0, loss: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      const z = load<f32>(zr + o);
+      const t: f32 = sparse ? <f32>(j == label) : load<f32>(tr + o);
+      if (t != 0) {
         targetSum += t;
-        if (t != 0) loss += <f64>(t * (logSumExp - load<f32>(zr + o)));
+        loss += <f64>(t * (max - z));
       }
-      for (let j = 0; j < n; j++) {
-        const o = <usize>j << 2;
-        const p = Mathf.exp(load<f32>(zr + o) - logSumExp);
-        store<f32>(gr + o, gradScale * (p * targetSum - load<f32>(tr + o)));
-      }
+      const e = Mathf.exp(z - max);
+      store<f32>(gr + o, e);
+      sumExp += e;
     }
-    total += loss;
+    // loss_i = Σ_j t_j·(max - z_j) + Σt·log Σe
+    total += loss + <f64>targetSum * <f64>Mathf.log(sumExp);
+    // Pass 2: grad_j = gradScale·(p_j·Σt - t_j)
+    const invSum: f32 = 1 / sumExp;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      const t: f32 = sparse ? <f32>(j == label) : load<f32>(tr + o);
+      store<f32>(gr + o, gradScale * (load<f32>(gr + o) * invSum * targetSum - t));
+    }
   }
   return total;
 }

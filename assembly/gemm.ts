@@ -1,44 +1,348 @@
-// General matrix multiply for the three products backprop needs.
+// General matrix multiply for the three products backprop needs (NN forward, TN for
+// dW = Xᵀ·dY, NT for dX = dY·Wᵀ), all through one packed, register-tiled micro-kernel.
 //
-// gemm: C (m×n) = op(A)·op(B), or C += op(A)·op(B) when accumulate≠0.
-//   op(A) is m×k: A stored m×k (transA=0) or k×m (transA≠0).
-//   op(B) is k×n: B stored k×n (transB=0) or n×k (transB≠0).
-//   All row-major f32 at 16-byte aligned byte offsets; C must not overlap A or B.
-//   work: scratch of gemmWorkspaceBytes() bytes, 16-byte aligned, not overlapping anything.
+// Contract of gemm(transA, transB, m, n, k, a, b, c, accumulate, work):
+//   C (m×n) = op(A)·op(B), or C += op(A)·op(B) when accumulate≠0.
+//   op(A) is m×k: A is stored m×k (transA=0) or k×m (transA≠0).
+//   op(B) is k×n: B is stored k×n (transB=0) or n×k (transB≠0).
+//   All matrices row-major, contiguous f32 at byte offsets a, b, c (4-byte aligned is enough;
+//   the allocator gives 16). C must not overlap A or B (the TypeScript side checks it).
+//   k = 0 gives C = 0 (C unchanged when accumulating); m = 0 or n = 0 touches nothing.
+//   work: gemmWorkspaceBytes() bytes of scratch (any alignment), overlapping nothing else;
+//   its contents are garbage before and after the call.
+//
+// How it is fast (the BLIS recipe, as in Goto & van de Geijn, "Anatomy of high-performance
+// matrix multiplication"):
+//   1. Cache blocking. C is computed in blocks: a KC-deep slice of op(B), NC columns wide,
+//      is copied ("packed") once and reused for every block of MC rows of op(A), which is
+//      packed too. An MC×KC block of A fits in the L2 cache, a KC×NR sliver of B in L1.
+//   2. Packing. The copies are laid out in exactly the order the micro-kernel reads them:
+//      for each step p along k, the MR values of op(A) it needs, then the NR values of
+//      op(B). Packing is also where transposes are handled, so NN, TN and NT all run the
+//      same micro-kernel over the same contiguous, zero-padded panels.
+//   3. The micro-kernel keeps an MR×NR tile of C in SIMD registers (v128 locals) for the
+//      whole k loop: per step it loads two vectors of B, splats MR values of A and does
+//      2·MR vector multiply-adds. Memory traffic per flop is tiny; the FPU stays busy.
+//      Plain SIMD: 4×8 tile with f32x4 mul + add. Relaxed SIMD: 3×12 tile with the fused
+//      f32x4.relaxed_madd. Tile shapes are set by V8's register allocator (see MR below).
 
-// Bytes of scratch gemm needs (packing buffers); constant, independent of the shape.
+// ---- block sizes ---------------------------------------------------------------------------
+
+// Register tile: MR rows × NR columns of C (NR/4 vectors per row).
+// V8 (TurboFan, x64) has 15 allocatable SIMD registers and schedules all loads of a k step
+// before its multiply-adds, so accumulators (MR·NR/4) + B vectors (NR/4) + A splats (MR),
+// + 1 product temporary without FMA, must fit in 15: 4×8 = 8+2+4+1 plain, 3×12 = 9+3+3
+// relaxed. Measured here (512³): 6×8 or 5×8 spill and fall to ~17-19 GFLOP/s, relaxed 4×8
+// gives ~40, relaxed 3×12 ~46, plain 3×12 ~18, plain 4×8 ~29. Unrolling k spills too.
+/** Rows of the register tile (micro-kernel height). */
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 3 : 4;
+/** Columns of the register tile (NR/4 f32x4 vectors). */
+const NR: i32 = ASC_FEATURE_RELAXED_SIMD ? 12 : 8;
+/** Depth of a packed panel: an MR×KC sliver of A and a KC×NR sliver of B (≤ 12 KB) stay in L1. */
+const KC: i32 = 256;
+/** Rows of op(A) packed at once: MC×KC floats (120 KB) stay in L2. Multiple of 3 and 4 (MR). */
+const MC: i32 = 120;
+/** Columns of op(B) packed at once: KC×NC floats (1 MB), reused by every MC block. */
+const NC: i32 = 1024;
+/** Below this many multiply-adds a plain loop beats packing. */
+const DIRECT_MAX_FLOPS: i64 = 4096;
+
+const A_PANEL_BYTES: usize = <usize>(MC * KC) << 2;
+const B_PANEL_BYTES: usize = <usize>(KC * NC) << 2;
+const TILE_BYTES: usize = <usize>(MR * NR) << 2;
+const CACHE_LINE: usize = 64;
+
+// Bytes of scratch gemm needs (packing buffers + one edge tile, plus slack to align them
+// to a cache line); constant, independent of the shape.
 export function gemmWorkspaceBytes(): i32 {
-  return 0;
+  return <i32>(A_PANEL_BYTES + B_PANEL_BYTES + TILE_BYTES + CACHE_LINE);
 }
 
 export function gemm(
   transA: i32, transB: i32, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize, accumulate: i32, work: usize,
 ): void {
-  const rowC = <usize>n << 2;
-  for (let i = 0; i < m; i++) {
-    const cr = c + <usize>i * rowC;
-    if (!accumulate) memory.fill(cr, 0, rowC);
-    for (let p = 0; p < k; p++) {
-      const aip = transA ? load<f32>(a + ((<usize>p * m + i) << 2)) : load<f32>(a + ((<usize>i * k + p) << 2));
-      if (transB) {
-        for (let j = 0; j < n; j++) {
-          const o = <usize>j << 2;
-          store<f32>(cr + o, load<f32>(cr + o) + aip * load<f32>(b + ((<usize>j * k + p) << 2)));
-        }
-      } else {
-        const br = b + ((<usize>p * n) << 2);
-        const va = f32x4.splat(aip);
-        let j = 0;
-        for (; j + 4 <= n; j += 4) {
-          const o = <usize>j << 2;
-          v128.store(cr + o, f32x4.add(v128.load(cr + o), f32x4.mul(va, v128.load(br + o))));
-        }
-        for (; j < n; j++) {
-          const o = <usize>j << 2;
-          store<f32>(cr + o, load<f32>(cr + o) + aip * load<f32>(br + o));
+  if (m <= 0 || n <= 0) return;
+  const ldc = <usize>n << 2; // bytes per row of C
+  if (k <= 0) {
+    // An empty sum: C = 0, or C unchanged when accumulating.
+    if (!accumulate) memory.fill(c, 0, <usize>m * ldc);
+    return;
+  }
+  if (<i64>m * n * k <= DIRECT_MAX_FLOPS) {
+    gemmDirect(transA, transB, m, n, k, a, b, c, accumulate);
+    return;
+  }
+  // Carve the workspace: [packed A block][packed B block][edge tile], cache-line aligned.
+  const packedA = (work + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
+  const packedB = packedA + A_PANEL_BYTES;
+  const edgeTile = packedB + B_PANEL_BYTES;
+
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      // The first k-slice overwrites C unless the caller accumulates; later slices add.
+      const addToC = accumulate != 0 || pc > 0;
+      packB(transB, b, n, k, pc, jc, kc, nc, packedB);
+      const inPlace = transA != 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(transA, a, m, k, ic, pc, mc, kc, packedA, inPlace);
+        // B sliver (KC×NR, L1) outside, A slivers (MR×KC, from the L2 block) inside.
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const pb = packedB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
+            let pa = packedA + (<usize>(ir * kc) << 2);
+            let aStep = <usize>MR << 2;
+            if (inPlace && rows == MR) {
+              pa = a + ((<usize>pc * m + ic + ir) << 2);
+              aStep = <usize>m << 2;
+            }
+            const ct = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
+            microKernel(kc, pa, aStep, pb, ct, ldc, rows, cols, addToC, edgeTile);
+          }
         }
       }
+    }
+  }
+}
+
+// ---- packing --------------------------------------------------------------------------------
+
+// Packs op(A)[ic:ic+mc, pc:pc+kc] into slivers of MR rows. Sliver s holds, for p = 0..kc-1,
+// the MR values op(A)[ic+s·MR+r, pc+p] (r = 0..MR-1) one after another; rows past m are 0.
+function packA(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize, edgeOnly: bool): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    if (edgeOnly && rows == MR) continue;
+    const sliver = dst + (<usize>(ir * kc) << 2);
+    if (transA) {
+      // A is k×m: op(A)[i, p] = A[p, i]; the MR values of one step are contiguous.
+      packContiguous(a + ((<usize>pc * m + ic + ir) << 2), <usize>m << 2, rows, MR, kc, sliver);
+    } else {
+      // A is m×k: op(A)[i, p] = A[i, p]; the MR values of one step lie in MR rows of A.
+      packStrided(a + ((<usize>(ic + ir) * k + pc) << 2), <usize>k << 2, rows, MR, kc, sliver);
+    }
+  }
+}
+
+// Packs op(B)[pc:pc+kc, jc:jc+nc] into slivers of NR columns. Sliver s holds, for
+// p = 0..kc-1, the NR values op(B)[pc+p, jc+s·NR+j] (j = 0..NR-1); columns past n are 0.
+function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    const sliver = dst + (<usize>(jr * kc) << 2);
+    if (transB) {
+      // B is n×k: op(B)[p, j] = B[j, p]; the NR values of one step lie in NR rows of B.
+      packStrided(b + ((<usize>(jc + jr) * k + pc) << 2), <usize>k << 2, cols, NR, kc, sliver);
+    } else {
+      // B is k×n: the NR values of one step are contiguous in a row of B.
+      packContiguous(b + ((<usize>pc * n + jc + jr) << 2), <usize>n << 2, cols, NR, kc, sliver);
+    }
+  }
+}
+
+// dst[p·W + j] = src[p·ld + j] for p < kc, j < count, and 0 for count ≤ j < W.
+// (ld in bytes; W is MR or NR, a compile-time constant.)
+// @ts-ignore: decorator
+@inline function packContiguous(src: usize, ld: usize, count: i32, W: i32, kc: i32, dst: usize): void {
+  const step = <usize>W << 2;
+  if (count == W) {
+    for (let p = 0; p < kc; p++) {
+      copyStep(src, W, dst);
+      src += ld;
+      dst += step;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      for (let j = 0; j < W; j++) store<f32>(dst + (<usize>j << 2), j < count ? load<f32>(src + (<usize>j << 2)) : 0);
+      src += ld;
+      dst += step;
+    }
+  }
+}
+
+// Copies W contiguous floats (W = 3, 4, 8 or 12).
+// @ts-ignore: decorator
+@inline function copyStep(src: usize, W: i32, dst: usize): void {
+  if (W == 3) {
+    store<u64>(dst, load<u64>(src));
+    store<f32>(dst, load<f32>(src, 8), 8);
+  } else {
+    for (let j = 0; j < W; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
+  }
+}
+
+// dst[p·W + j] = src[j·ld + p] for p < kc, j < count, and 0 for count ≤ j < W: a transpose.
+// Full slivers go four steps at a time: load 4 consecutive values from each row, shuffle
+// rows into columns in registers, store whole vectors.
+// @ts-ignore: decorator
+@inline function packStrided(src: usize, ld: usize, count: i32, W: i32, kc: i32, dst: usize): void {
+  const step = <usize>W << 2;
+  let p = 0;
+  if (count == W) {
+    for (; p + 4 <= kc; p += 4) {
+      const s = src + (<usize>p << 2);
+      const d = dst + <usize>p * step;
+      if (W == 3) {
+        // 3 rows × 4 steps -> 12 contiguous values r0p0 r1p0 r2p0 r0p1 ... r2p3.
+        const r0 = v128.load(s), r1 = v128.load(s + ld), r2 = v128.load(s + 2 * ld);
+        const r01lo = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0p0 r1p0 r0p1 r1p1
+        const r12mid = i32x4.shuffle(r1, r2, 1, 5, 2, 6); // r1p1 r2p1 r1p2 r2p2
+        const r01hi = i32x4.shuffle(r0, r1, 3, 7, 3, 7); // r0p3 r1p3 r0p3 r1p3
+        v128.store(d, i32x4.shuffle(r01lo, r2, 0, 1, 4, 2)); // r0p0 r1p0 r2p0 r0p1
+        v128.store(d, i32x4.shuffle(r12mid, r0, 0, 1, 6, 2), 16); // r1p1 r2p1 r0p2 r1p2
+        v128.store(d, i32x4.shuffle(r01hi, r2, 6, 0, 1, 7), 32); // r2p2 r0p3 r1p3 r2p3
+      } else {
+        // Groups of 4 rows: a 4×4 transpose each; step q of the group lands at d + q·step.
+        for (let g = 0; g < W; g += 4) {
+          const sg = s + <usize>g * ld, dg = d + (<usize>g << 2);
+          const r0 = v128.load(sg), r1 = v128.load(sg + ld), r2 = v128.load(sg + 2 * ld), r3 = v128.load(sg + 3 * ld);
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0p0 r1p0 r0p1 r1p1
+          const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // r2p0 r3p0 r2p1 r3p1
+          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // r0p2 r1p2 r0p3 r1p3
+          const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7); // r2p2 r3p2 r2p3 r3p3
+          v128.store(dg, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+          v128.store(dg + step, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+          v128.store(dg + 2 * step, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+          v128.store(dg + 3 * step, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+        }
+      }
+    }
+  }
+  // Scalar: the last kc % 4 steps of a full sliver, or a whole edge sliver with zero padding.
+  for (; p < kc; p++) {
+    const d = dst + <usize>p * step;
+    for (let j = 0; j < W; j++) {
+      store<f32>(d + (<usize>j << 2), j < count ? load<f32>(src + <usize>j * ld + (<usize>p << 2)) : 0);
+    }
+  }
+}
+
+// ---- micro-kernel ---------------------------------------------------------------------------
+
+// acc + x·y per lane: one fused instruction with relaxed SIMD, else a multiply then an add.
+// @ts-ignore: decorator
+@inline function madd(x: v128, y: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
+  return f32x4.add(acc, f32x4.mul(x, y));
+}
+
+// Writes one row of the tile: C[0..8) = (v0, v1), or += when addToC.
+// @ts-ignore: decorator
+@inline function storeRow8(c: usize, v0: v128, v1: v128, addToC: bool): void {
+  if (addToC) {
+    v0 = f32x4.add(v128.load(c), v0);
+    v1 = f32x4.add(v128.load(c, 16), v1);
+  }
+  v128.store(c, v0);
+  v128.store(c, v1, 16);
+}
+
+// Writes one row of the tile: C[0..12) = (v0, v1, v2), or += when addToC.
+// @ts-ignore: decorator
+@inline function storeRow12(c: usize, v0: v128, v1: v128, v2: v128, addToC: bool): void {
+  storeRow8(c, v0, v1, addToC);
+  if (addToC) v2 = f32x4.add(v128.load(c, 32), v2);
+  v128.store(c, v2, 32);
+}
+
+// C tile (rows×cols at c, row stride ldc bytes) = or += Σ_p pa[p]·pb[p] over kc steps,
+// where pa is a packed MR×kc sliver of A and pb a packed kc×NR sliver of B. The padded full
+// MR×NR tile is always computed; an edge tile goes through the `edge` scratch so that only
+// the valid rows×cols of C are written.
+function microKernel(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, rows: i32, cols: i32, addToC: bool, edge: usize): void {
+  const full = rows == MR && cols == NR;
+  const out = full ? c : edge;
+  const ldo = full ? ldc : <usize>(NR << 2);
+  const addOut = full && addToC;
+  if (MR == 3) kernel3x12(kc, pa, aStep, pb, out, ldo, addOut);
+  else kernel4x8(kc, pa, aStep, pb, out, ldo, addOut);
+  if (!full) {
+    for (let i = 0; i < rows; i++) {
+      const ci = c + <usize>i * ldc;
+      const ei = edge + (<usize>(i * NR) << 2);
+      for (let j = 0; j < cols; j++) {
+        const o = <usize>j << 2;
+        const v = load<f32>(ei + o);
+        store<f32>(ci + o, addToC ? load<f32>(ci + o) + v : v);
+      }
+    }
+  }
+}
+
+// 4×8 register tile: rows r = 0..3 each hold two f32x4 accumulators (columns 0-3, 4-7).
+// Per k step: load B[p, 0..8) once as two vectors, splat A[r, p] and multiply-add.
+// @ts-ignore: decorator
+@inline function kernel4x8(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = pb + <usize>(kc * 32);
+  while (pb < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(pa);
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(pa, 4);
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(pa, 8);
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(pa, 12);
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    pa += aStep;
+    pb += 32;
+  }
+  storeRow8(c, c00, c01, addToC);
+  storeRow8(c + ldc, c10, c11, addToC);
+  storeRow8(c + 2 * ldc, c20, c21, addToC);
+  storeRow8(c + 3 * ldc, c30, c31, addToC);
+}
+
+// 3×12 register tile (relaxed build): rows r = 0..2 each hold three f32x4 accumulators.
+// @ts-ignore: decorator
+@inline function kernel3x12(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0);
+  const end = pb + <usize>(kc * 48);
+  while (pb < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const b2 = v128.load(pb, 32);
+    let av = v128.load32_splat(pa);
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01); c02 = madd(av, b2, c02);
+    av = v128.load32_splat(pa, 4);
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11); c12 = madd(av, b2, c12);
+    av = v128.load32_splat(pa, 8);
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21); c22 = madd(av, b2, c22);
+    pa += aStep;
+    pb += 48;
+  }
+  storeRow12(c, c00, c01, c02, addToC);
+  storeRow12(c + ldc, c10, c11, c12, addToC);
+  storeRow12(c + 2 * ldc, c20, c21, c22, addToC);
+}
+
+// ---- small shapes ---------------------------------------------------------------------------
+
+// C = or += op(A)·op(B) by the textbook triple loop: for tiny products packing costs more
+// than it saves. Sums in f32 in the order p = 0..k-1.
+function gemmDirect(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum: f32 = 0;
+      for (let p = 0; p < k; p++) {
+        const aip = transA ? load<f32>(a + ((<usize>p * m + i) << 2)) : load<f32>(a + ((<usize>i * k + p) << 2));
+        const bpj = transB ? load<f32>(b + ((<usize>j * k + p) << 2)) : load<f32>(b + ((<usize>p * n + j) << 2));
+        sum += aip * bpj;
+      }
+      const o = c + ((<usize>i * n + j) << 2);
+      store<f32>(o, accumulate ? load<f32>(o) + sum : sum);
     }
   }
 }

@@ -4,6 +4,9 @@
 export * from './gemm';
 export * from './elementwise';
 // (marker: more kernel files are exported below)
+export * from './batchnorm';
+export * from './dropout';
+export * from './optim';
 
 // First byte of linear memory free for the TypeScript allocator (after static data).
 export function heapBase(): usize {

@@ -24,7 +24,14 @@ export class ConfigError extends WasmnnError {}
 export class AliasError extends WasmnnError {}
 
 /** Training produced a non-finite loss; the model keeps its last finite weights. */
-export class NonFiniteLossError extends WasmnnError {}
+export class NonFiniteLossError extends WasmnnError {
+  /** The History of the interrupted fit (epochs completed so far). */
+  readonly history: unknown;
+  constructor(message: string, history?: unknown) {
+    super(message);
+    this.history = history;
+  }
+}
 
 /** Formats a shape for messages: [32, 784]. */
 export function formatShape(shape: readonly (number | null)[]): string {

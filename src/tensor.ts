@@ -53,6 +53,7 @@ export class Tensor {
 
   /** A copy with a new shape of the same size; one dimension may be -1 (inferred). */
   reshape(shape: readonly number[]): Tensor {
+    this.assertLive(); // the copy below reads the storage directly, not through `data`
     const resolved = resolveShape(shape, this.size);
     const out = new Tensor(resolved, this.backend.alloc(this.size), this.backend);
     this.backend.copy(this.storage, out.storage, this.size);

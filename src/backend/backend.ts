@@ -41,6 +41,11 @@ export async function ready(): Promise<void> {
   if (current === null) await setBackend('wasm');
 }
 
+/** Makes `k` the active backend (tests use it for a float64 reference backend). */
+export function useKernels(k: Kernels): void {
+  current = k;
+}
+
 /** Name of the active backend. */
 export function getBackend(): BackendName {
   return kernels().name;

@@ -105,12 +105,97 @@ export interface Kernels {
   fill(x: Storage, value: number, n: number): void;
   /** dst[i] = src[i] for i < n. */
   copy(src: Storage, dst: Storage, n: number): void;
+  /** True when every x[i], i < n, is finite (no NaN, no ±Infinity). */
+  allFinite(x: Storage, n: number): boolean;
 
   // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+  // Each update is fused: one pass over n values reads g and the state and writes the new
+  // state and w. w, g and every state buffer must be distinct, non-overlapping storages.
+  /**
+   * SGD (Keras): with momentum 0, w ← w - lr·g (velocity is ignored and may be null);
+   * otherwise v ← momentum·v - lr·g, then w ← w + v, or with `nesterov`
+   * w ← w + momentum·v - lr·g (using the new v).
+   */
+  sgdUpdate(
+    w: Storage, g: Storage, velocity: Storage | null, n: number,
+    lr: number, momentum: number, nesterov: boolean,
+  ): void;
+  /** RMSprop: ms ← rho·ms + (1-rho)·g²;  w ← w - lr·g / sqrt(ms + epsilon) (epsilon inside). */
+  rmspropUpdate(
+    w: Storage, g: Storage, meanSquare: Storage, n: number,
+    lr: number, rho: number, epsilon: number,
+  ): void;
+  /**
+   * Adam (TF.js form), step t counted from 1, with AdamW's decoupled decay first:
+   *   w ← w - lr·weightDecay·w                       (skipped in effect when weightDecay = 0)
+   *   m ← b1·m + (1-b1)·g;   v ← b2·v + (1-b2)·g²
+   *   w ← w - lr·(m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + epsilon)
+   * Both backends compute the bias corrections 1-b^t once per call in float64.
+   */
+  adamUpdate(
+    w: Storage, g: Storage, m: Storage, v: Storage, n: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
+  ): void;
+  /** Returns l1·Σ|w| + l2·Σw² over n values, summed in float64. */
+  penalty(w: Storage, n: number, l1: number, l2: number): number;
+  /** g ← g + l1·sign(w) + 2·l2·w over n values, sign(0) = 0. g must not overlap w. */
+  penaltyGradient(w: Storage, g: Storage, n: number, l1: number, l2: number): void;
 
   // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+  /**
+   * Batch-norm forward in training mode over an m×n x (m samples, statistics per column j):
+   *   mean[j]     = (1/m)·Σ_i x[i,j]
+   *   variance[j] = (1/m)·Σ_i (x[i,j] - mean[j])²      biased; two passes, never E[x²]-E[x]²
+   *   invStd[j]   = 1/sqrt(variance[j] + epsilon)
+   *   xhat[i,j]   = (x[i,j] - mean[j])·invStd[j]        saved for the backward pass
+   *   y[i,j]      = gamma[j]·xhat[i,j] + beta[j]
+   * gamma null means 1 (scale=false), beta null means 0 (center=false). Writes y and xhat
+   * (m×n) and mean, variance, invStd (n each); m = 0 writes nothing. Outputs overlap nothing.
+   */
+  batchNormForwardTraining(
+    x: Storage, gamma: Storage | null, beta: Storage | null, y: Storage, xhat: Storage,
+    mean: Storage, variance: Storage, invStd: Storage, m: number, n: number, epsilon: number,
+  ): void;
+  /**
+   * Batch-norm forward in inference mode, with the moving statistics:
+   *   y[i,j] = gamma[j]·(x[i,j] - movingMean[j])/sqrt(movingVariance[j] + epsilon) + beta[j]
+   * gamma null means 1, beta null means 0. y may be x.
+   */
+  batchNormForwardInference(
+    x: Storage, gamma: Storage | null, beta: Storage | null, movingMean: Storage,
+    movingVariance: Storage, y: Storage, m: number, n: number, epsilon: number,
+  ): void;
+  /**
+   * Batch-norm backward in training mode (mean and variance depend on x), per column j, N = m:
+   *   dbeta[j]  = Σ_i dy[i,j]
+   *   dgamma[j] = Σ_i dy[i,j]·xhat[i,j]
+   *   dx[i,j]   = (gamma[j]·invStd[j]/N)·(N·dy[i,j] - dbeta[j] - xhat[i,j]·dgamma[j])
+   * xhat and invStd are the training forward's. gamma null means 1. dgamma and dbeta are
+   * overwritten (null: not wanted). dx may be dy; otherwise outputs overlap nothing.
+   */
+  batchNormBackward(
+    dy: Storage, xhat: Storage, gamma: Storage | null, invStd: Storage, dx: Storage,
+    dgamma: Storage | null, dbeta: Storage | null, m: number, n: number,
+  ): void;
+  /**
+   * moving[j] = moving[j]·momentum + value[j]·(1 - momentum) for j < n: Keras's update of the
+   * moving mean and variance. moving and value must not overlap.
+   */
+  movingAverage(moving: Storage, value: Storage, momentum: number, n: number): void;
 
   // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
+  /**
+   * Dropout forward in training mode over n values, with a counter-based mask:
+   *   u_i     = (hash32((key + i) mod 2^32) >>> 8)·2^-24    24 random bits, uniform in [0, 1)
+   *   mask[i] = u_i ≥ rate ? keepScale : 0
+   *   y[i]    = x[i]·mask[i]
+   * key is a uint32 (mixKey(seed, layer, step) from random.ts, whose hash32 the wasm kernel
+   * repeats bit for bit), so both backends draw identical masks. 0 ≤ rate < 1.
+   * y may be x; mask overlaps nothing.
+   */
+  dropoutForward(x: Storage, mask: Storage, y: Storage, n: number, key: number, rate: number, keepScale: number): void;
+  /** dx[i] = dy[i]·mask[i] for i < n, with the forward pass's mask. dx may be dy. */
+  dropoutBackward(dy: Storage, mask: Storage, dx: Storage, n: number): void;
 }
 
 

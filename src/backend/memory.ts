@@ -64,12 +64,10 @@ export class Allocator {
     }
     // A free range that ends at `top` can be extended instead of leaving it stranded.
     const last = this.freeList[this.freeList.length - 1];
-    let offset = this.top;
-    if (last !== undefined && last.offset + last.size === this.top) {
-      offset = last.offset;
-      this.freeList.pop();
-    }
-    this.ensureCapacity(offset + size);
+    const extendLast = last !== undefined && last.offset + last.size === this.top;
+    const offset = extendLast ? last.offset : this.top;
+    this.ensureCapacity(offset + size); // may throw: take the range off the free list only after
+    if (extendLast) this.freeList.pop();
     this.top = offset + size;
     return this.markLive(offset, size);
   }

@@ -9,6 +9,7 @@
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
 import { checkGemmAliasing } from './kernels.js';
 import { ValueError } from '../errors.js';
+import { hash32 } from '../random.js';
 
 /** A Float32Array on the JS heap, with a made-up address so overlap checks work. */
 class ReferenceStorage implements Storage {
@@ -21,15 +22,30 @@ class ReferenceStorage implements Storage {
   }
 }
 
+export interface ReferenceOptions {
+  /**
+   * Store values as float64 instead of float32. Only for gradient checks: central
+   * differences in float64 are accurate to ~1e-9, so a check can use tight tolerances.
+   * Views are then Float64Arrays behind the Float32Array type.
+   */
+  float64?: boolean;
+}
+
 export class ReferenceKernels implements Kernels {
   readonly name = 'reference' as const;
+  private readonly float64: boolean;
   private nextAddress = 0;
   private live = new Set<ReferenceStorage>();
   private bytesInUse = 0;
 
+  constructor(options: ReferenceOptions = {}) {
+    this.float64 = options.float64 ?? false;
+  }
+
   // ---- memory -------------------------------------------------------------------------
   alloc(length: number): Storage {
-    const storage = new ReferenceStorage(new Float32Array(length), this.nextAddress);
+    const array = this.float64 ? (new Float64Array(length) as unknown as Float32Array) : new Float32Array(length);
+    const storage = new ReferenceStorage(array, this.nextAddress);
     // Leave a gap of one element so distinct allocations never look adjacent-overlapping.
     this.nextAddress += length + 1;
     this.live.add(storage);
@@ -91,7 +107,7 @@ export class ReferenceKernels implements Kernels {
     for (let i = 0; i < n; i++) {
       const v = X[i];
       switch (kind) {
-        case 'relu': Y[i] = v > 0 ? v : 0; break; //           max(0, x)
+        case 'relu': Y[i] = Math.max(0, v); break; //           max(0, x); NaN stays NaN
         case 'sigmoid': Y[i] = 1 / (1 + Math.exp(-v)); break; // 1 / (1 + e^-x)
         case 'tanh': Y[i] = Math.tanh(v); break;
       }
@@ -181,9 +197,157 @@ export class ReferenceKernels implements Kernels {
     for (let i = 0; i < n; i++) D[i] = S[i];
   }
 
+  allFinite(x: Storage, n: number): boolean {
+    const X = x.view();
+    for (let i = 0; i < n; i++) if (!Number.isFinite(X[i])) return false;
+    return true;
+  }
+
   // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+  sgdUpdate(
+    w: Storage, g: Storage, velocity: Storage | null, n: number,
+    lr: number, momentum: number, nesterov: boolean,
+  ): void {
+    const W = w.view(), G = g.view();
+    if (momentum === 0) {
+      for (let i = 0; i < n; i++) W[i] -= lr * G[i]; // w ← w - lr·g
+      return;
+    }
+    if (velocity === null) throw new ValueError('sgdUpdate: momentum ≠ 0 needs a velocity buffer, got null');
+    const V = velocity.view();
+    for (let i = 0; i < n; i++) {
+      V[i] = momentum * V[i] - lr * G[i]; //                     v ← momentum·v - lr·g
+      W[i] += nesterov ? momentum * V[i] - lr * G[i] : V[i]; //  w ← w + (momentum·v - lr·g | v)
+    }
+  }
+
+  rmspropUpdate(
+    w: Storage, g: Storage, meanSquare: Storage, n: number,
+    lr: number, rho: number, epsilon: number,
+  ): void {
+    const W = w.view(), G = g.view(), MS = meanSquare.view();
+    for (let i = 0; i < n; i++) {
+      MS[i] = rho * MS[i] + (1 - rho) * G[i] * G[i]; //   ms ← rho·ms + (1-rho)·g²
+      W[i] -= (lr * G[i]) / Math.sqrt(MS[i] + epsilon); // w ← w - lr·g/sqrt(ms + ε)
+    }
+  }
+
+  adamUpdate(
+    w: Storage, g: Storage, m: Storage, v: Storage, n: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
+  ): void {
+    const W = w.view(), G = g.view(), M = m.view(), V = v.view();
+    const biasCorrection1 = 1 - Math.pow(beta1, t); // 1 - b1^t
+    const biasCorrection2 = 1 - Math.pow(beta2, t); // 1 - b2^t
+    for (let i = 0; i < n; i++) {
+      M[i] = beta1 * M[i] + (1 - beta1) * G[i]; //            m ← b1·m + (1-b1)·g
+      V[i] = beta2 * V[i] + (1 - beta2) * G[i] * G[i]; //     v ← b2·v + (1-b2)·g²
+      const mHat = M[i] / biasCorrection1, vHat = V[i] / biasCorrection2;
+      const decayed = W[i] - lr * weightDecay * W[i]; //      AdamW: w ← w - lr·wd·w, from w before the step
+      W[i] = decayed - (lr * mHat) / (Math.sqrt(vHat) + epsilon); // w ← w - lr·m̂/(sqrt(v̂) + ε)
+    }
+  }
+
+  penalty(w: Storage, n: number, l1: number, l2: number): number {
+    const W = w.view();
+    let absSum = 0, squareSum = 0;
+    for (let i = 0; i < n; i++) {
+      absSum += Math.abs(W[i]); // Σ|w|
+      squareSum += W[i] * W[i]; // Σw²
+    }
+    return l1 * absSum + l2 * squareSum;
+  }
+
+  penaltyGradient(w: Storage, g: Storage, n: number, l1: number, l2: number): void {
+    const W = w.view(), G = g.view();
+    // ∂(l1·Σ|w| + l2·Σw²)/∂w = l1·sign(w) + 2·l2·w, with sign(0) = 0 (Math.sign(0) is 0)
+    for (let i = 0; i < n; i++) G[i] += l1 * Math.sign(W[i]) + 2 * l2 * W[i];
+  }
 
   // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+  batchNormForwardTraining(
+    x: Storage, gamma: Storage | null, beta: Storage | null, y: Storage, xhat: Storage,
+    mean: Storage, variance: Storage, invStd: Storage, m: number, n: number, epsilon: number,
+  ): void {
+    if (m <= 0) return;
+    const X = x.view(), Y = y.view(), XH = xhat.view();
+    const G = gamma?.view(), B = beta?.view();
+    for (let j = 0; j < n; j++) {
+      // mean = (1/m)·Σ_i x[i,j]
+      let sum = 0;
+      for (let i = 0; i < m; i++) sum += X[i * n + j];
+      const mu = sum / m;
+      // variance = (1/m)·Σ_i (x[i,j] - mean)²: a second pass over centred values, which
+      // stays accurate when |mean| ≫ spread (E[x²] - mean² would cancel catastrophically).
+      let squares = 0;
+      for (let i = 0; i < m; i++) squares += (X[i * n + j] - mu) ** 2;
+      const v = squares / m;
+      const inv = 1 / Math.sqrt(v + epsilon); // invStd = 1/sqrt(var + epsilon)
+      mean.view()[j] = mu;
+      variance.view()[j] = v;
+      invStd.view()[j] = inv;
+      const g = G ? G[j] : 1, b = B ? B[j] : 0;
+      for (let i = 0; i < m; i++) {
+        const xh = (X[i * n + j] - mu) * inv; //   xhat = (x - mean)·invStd
+        XH[i * n + j] = xh;
+        Y[i * n + j] = g * xh + b; //              y = gamma·xhat + beta
+      }
+    }
+  }
+
+  batchNormForwardInference(
+    x: Storage, gamma: Storage | null, beta: Storage | null, movingMean: Storage,
+    movingVariance: Storage, y: Storage, m: number, n: number, epsilon: number,
+  ): void {
+    const X = x.view(), Y = y.view(), MM = movingMean.view(), MV = movingVariance.view();
+    const G = gamma?.view(), B = beta?.view();
+    for (let j = 0; j < n; j++) {
+      const g = G ? G[j] : 1, b = B ? B[j] : 0;
+      // y = gamma·(x - movingMean)/sqrt(movingVariance + epsilon) + beta
+      for (let i = 0; i < m; i++) Y[i * n + j] = (g * (X[i * n + j] - MM[j])) / Math.sqrt(MV[j] + epsilon) + b;
+    }
+  }
+
+  batchNormBackward(
+    dy: Storage, xhat: Storage, gamma: Storage | null, invStd: Storage, dx: Storage,
+    dgamma: Storage | null, dbeta: Storage | null, m: number, n: number,
+  ): void {
+    const DY = dy.view(), XH = xhat.view(), DX = dx.view(), INV = invStd.view();
+    const G = gamma?.view();
+    for (let j = 0; j < n; j++) {
+      // dbeta = Σ_i dy,  dgamma = Σ_i dy·xhat
+      let sumDy = 0, sumDyXhat = 0;
+      for (let i = 0; i < m; i++) {
+        sumDy += DY[i * n + j];
+        sumDyXhat += DY[i * n + j] * XH[i * n + j];
+      }
+      if (dbeta) dbeta.view()[j] = sumDy;
+      if (dgamma) dgamma.view()[j] = sumDyXhat;
+      // dx = (gamma·invStd/N)·(N·dy - dbeta - xhat·dgamma): the last two terms are the
+      // paths through the batch mean and the batch variance.
+      const a = ((G ? G[j] : 1) * INV[j]) / m;
+      for (let i = 0; i < m; i++) DX[i * n + j] = a * (m * DY[i * n + j] - sumDy - XH[i * n + j] * sumDyXhat);
+    }
+  }
+
+  movingAverage(moving: Storage, value: Storage, momentum: number, n: number): void {
+    const M = moving.view(), V = value.view();
+    for (let j = 0; j < n; j++) M[j] = M[j] * momentum + V[j] * (1 - momentum); // moving·momentum + stat·(1-momentum)
+  }
 
   // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
+  dropoutForward(x: Storage, mask: Storage, y: Storage, n: number, key: number, rate: number, keepScale: number): void {
+    const X = x.view(), M = mask.view(), Y = y.view();
+    for (let i = 0; i < n; i++) {
+      // u = 24 random bits of hash32(key + i), as a float in [0, 1); keep the unit when u ≥ rate
+      const u = (hash32((key + i) >>> 0) >>> 8) * 2 ** -24;
+      M[i] = u >= rate ? keepScale : 0;
+      Y[i] = X[i] * M[i]; // y = x·mask
+    }
+  }
+
+  dropoutBackward(dy: Storage, mask: Storage, dx: Storage, n: number): void {
+    const DY = dy.view(), M = mask.view(), DX = dx.view();
+    for (let i = 0; i < n; i++) DX[i] = DY[i] * M[i]; // dx = dy·mask
+  }
 }

@@ -30,9 +30,21 @@ interface KernelExports {
   axpy(alpha: number, x: number, y: number, n: number): void;
   fill(x: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
+  allFinite(x: number, n: number): number;
   // (marker: OPTIMIZER EXPORTS)
+  sgdUpdate(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
+  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number): void;
+  adamUpdate(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, biasCorrection1: number, biasCorrection2: number, weightDecay: number): void;
+  penalty(w: number, n: number, l1: number, l2: number): number;
+  penaltyGradient(w: number, g: number, n: number, l1: number, l2: number): void;
   // (marker: BATCHNORM EXPORTS)
+  batchNormForwardTraining(x: number, gamma: number, beta: number, y: number, xhat: number, mean: number, variance: number, invStd: number, m: number, n: number, epsilon: number): void;
+  batchNormForwardInference(x: number, gamma: number, beta: number, movingMean: number, movingVariance: number, y: number, m: number, n: number, epsilon: number): void;
+  batchNormBackward(dy: number, xhat: number, gamma: number, invStd: number, dx: number, dgamma: number, dbeta: number, m: number, n: number): void;
+  movingAverage(moving: number, value: number, momentum: number, n: number): void;
   // (marker: DROPOUT EXPORTS)
+  dropoutForward(x: number, mask: number, y: number, n: number, key: number, threshold: number, keepScale: number): void;
+  dropoutBackward(dy: number, mask: number, dx: number, n: number): void;
 }
 
 const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, sigmoid: 1, tanh: 2 };
@@ -169,11 +181,97 @@ export class WasmKernels implements Kernels {
     this.exports.copy(this.ptr(src), this.ptr(dst), n);
   }
 
+  allFinite(x: Storage, n: number): boolean {
+    return this.exports.allFinite(this.ptr(x), n) !== 0;
+  }
+
   // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+  sgdUpdate(
+    w: Storage, g: Storage, velocity: Storage | null, n: number,
+    lr: number, momentum: number, nesterov: boolean,
+  ): void {
+    if (momentum !== 0 && velocity === null) throw new ValueError('sgdUpdate: momentum ≠ 0 needs a velocity buffer, got null');
+    // With momentum 0 the kernel never touches velocity, so any offset will do.
+    const v = velocity === null ? 0 : this.ptr(velocity);
+    this.exports.sgdUpdate(this.ptr(w), this.ptr(g), v, n, lr, momentum, +nesterov);
+  }
+
+  rmspropUpdate(
+    w: Storage, g: Storage, meanSquare: Storage, n: number,
+    lr: number, rho: number, epsilon: number,
+  ): void {
+    this.exports.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon);
+  }
+
+  adamUpdate(
+    w: Storage, g: Storage, m: Storage, v: Storage, n: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
+  ): void {
+    // The bias corrections 1 - b^t are computed here once, in float64, and passed in.
+    this.exports.adamUpdate(
+      this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon,
+      1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t), weightDecay,
+    );
+  }
+
+  penalty(w: Storage, n: number, l1: number, l2: number): number {
+    return this.exports.penalty(this.ptr(w), n, l1, l2);
+  }
+
+  penaltyGradient(w: Storage, g: Storage, n: number, l1: number, l2: number): void {
+    this.exports.penaltyGradient(this.ptr(w), this.ptr(g), n, l1, l2);
+  }
 
   // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+  /** Byte offset of an optional vector; 0 stands for "absent" (no allocation starts at 0). */
+  private optionalPtr(storage: Storage | null): number {
+    return storage === null ? 0 : this.ptr(storage);
+  }
+
+  batchNormForwardTraining(
+    x: Storage, gamma: Storage | null, beta: Storage | null, y: Storage, xhat: Storage,
+    mean: Storage, variance: Storage, invStd: Storage, m: number, n: number, epsilon: number,
+  ): void {
+    this.exports.batchNormForwardTraining(
+      this.ptr(x), this.optionalPtr(gamma), this.optionalPtr(beta), this.ptr(y), this.ptr(xhat),
+      this.ptr(mean), this.ptr(variance), this.ptr(invStd), m, n, epsilon,
+    );
+  }
+
+  batchNormForwardInference(
+    x: Storage, gamma: Storage | null, beta: Storage | null, movingMean: Storage,
+    movingVariance: Storage, y: Storage, m: number, n: number, epsilon: number,
+  ): void {
+    this.exports.batchNormForwardInference(
+      this.ptr(x), this.optionalPtr(gamma), this.optionalPtr(beta), this.ptr(movingMean),
+      this.ptr(movingVariance), this.ptr(y), m, n, epsilon,
+    );
+  }
+
+  batchNormBackward(
+    dy: Storage, xhat: Storage, gamma: Storage | null, invStd: Storage, dx: Storage,
+    dgamma: Storage | null, dbeta: Storage | null, m: number, n: number,
+  ): void {
+    this.exports.batchNormBackward(
+      this.ptr(dy), this.ptr(xhat), this.optionalPtr(gamma), this.ptr(invStd), this.ptr(dx),
+      this.optionalPtr(dgamma), this.optionalPtr(dbeta), m, n,
+    );
+  }
+
+  movingAverage(moving: Storage, value: Storage, momentum: number, n: number): void {
+    this.exports.movingAverage(this.ptr(moving), this.ptr(value), momentum, n);
+  }
 
   // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
+  dropoutForward(x: Storage, mask: Storage, y: Storage, n: number, key: number, rate: number, keepScale: number): void {
+    // u = k·2^-24 ≥ rate  ⇔  k ≥ ceil(rate·2^24): the kernel compares the 24-bit integers.
+    const threshold = Math.ceil(rate * 2 ** 24);
+    this.exports.dropoutForward(this.ptr(x), this.ptr(mask), this.ptr(y), n, key >>> 0, threshold, keepScale);
+  }
+
+  dropoutBackward(dy: Storage, mask: Storage, dx: Storage, n: number): void {
+    this.exports.dropoutBackward(this.ptr(dy), this.ptr(mask), this.ptr(dx), n);
+  }
 }
 
 // ---- loading ------------------------------------------------------------------------------

@@ -115,8 +115,12 @@ export abstract class Layer {
 
   /** y = layer(x). `training` selects training behaviour (dropout, batch statistics). */
   abstract forward(x: Batch, training: boolean): Batch;
-  /** Given dy = ∂loss/∂y for the last forward batch, accumulates weight gradients and returns dx. */
-  abstract backward(dy: Batch): Batch;
+  /**
+   * Given dy = ∂loss/∂y for the last forward batch, writes the gradients of the layer's own
+   * weights (overwriting: one batch, one gradient) and returns dx = ∂loss/∂x. The model passes
+   * `computeInputGradient = false` to the first layer, whose dx nobody needs.
+   */
+  abstract backward(dy: Batch, computeInputGradient?: boolean): Batch;
 
   /** The layer's weights in Keras order. */
   weights(): Weight[] {

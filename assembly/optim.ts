@@ -1,0 +1,168 @@
+// Fused optimizer updates and weight penalties (see src/optimizers/ and src/regularizers.ts).
+//
+// Each kernel walks its n values once, four lanes at a time with f32x4, then a scalar tail,
+// reading the gradient and state and writing the new state and weight in the same pass.
+// Arguments are byte offsets into linear memory (usize), f32, 16-byte aligned (the
+// allocator guarantees it), and sizes in elements. Aliasing: w, g and every state buffer
+// must be distinct ranges that do not overlap. No kernel allocates.
+
+// a·b + c. The relaxed build fuses it into one rounding (f32x4.relaxed_madd), the plain
+// build multiplies then adds, so the plain build rounds like the scalar tail does.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// SGD, Keras form, over n values:
+//   momentum = 0:  w ← w - lr·g                       (velocity is not touched)
+//   otherwise:     v ← momentum·v - lr·g
+//                  w ← w + v                          (nesterov = 0)
+//                  w ← w + momentum·v - lr·g          (nesterov ≠ 0, with the new v)
+export function sgdUpdate(w: usize, g: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: i32): void {
+  const vNegLr = f32x4.splat(-lr), vMomentum = f32x4.splat(momentum);
+  let i = 0;
+  if (momentum == 0) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(w + o, madd(vNegLr, v128.load(g + o), v128.load(w + o)));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(w + o, load<f32>(w + o) - lr * load<f32>(g + o));
+    }
+    return;
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const step = f32x4.mul(vNegLr, v128.load(g + o)); // -lr·g
+    const v = madd(vMomentum, v128.load(velocity + o), step);
+    v128.store(velocity + o, v);
+    const dw = nesterov ? madd(vMomentum, v, step) : v;
+    v128.store(w + o, f32x4.add(v128.load(w + o), dw));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const step = -lr * load<f32>(g + o);
+    const v = momentum * load<f32>(velocity + o) + step;
+    store<f32>(velocity + o, v);
+    const dw = nesterov ? momentum * v + step : v;
+    store<f32>(w + o, load<f32>(w + o) + dw);
+  }
+}
+
+// RMSprop (Keras 3 and TF.js, epsilon inside the square root) over n values:
+//   ms ← rho·ms + (1-rho)·g²
+//   w  ← w - lr·g / sqrt(ms + epsilon)
+export function rmspropUpdate(w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32): void {
+  const oneMinusRho: f32 = 1 - rho;
+  const vRho = f32x4.splat(rho), vOneMinusRho = f32x4.splat(oneMinusRho);
+  const vLr = f32x4.splat(lr), vEpsilon = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const vg = v128.load(g + o);
+    const ms = madd(vRho, v128.load(meanSquare + o), f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg)));
+    v128.store(meanSquare + o, ms);
+    const step = f32x4.div(f32x4.mul(vLr, vg), f32x4.sqrt(f32x4.add(ms, vEpsilon)));
+    v128.store(w + o, f32x4.sub(v128.load(w + o), step));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = load<f32>(g + o);
+    const ms = rho * load<f32>(meanSquare + o) + oneMinusRho * (gi * gi);
+    store<f32>(meanSquare + o, ms);
+    store<f32>(w + o, load<f32>(w + o) - (lr * gi) / Mathf.sqrt(ms + epsilon));
+  }
+}
+
+// Adam (TF.js form) with AdamW's decoupled weight decay, over n values. The caller passes
+// the bias corrections for step t (t counted from 1), computed once in f64:
+// biasCorrection1 = 1 - beta1^t, biasCorrection2 = 1 - beta2^t.
+//   w ← w - lr·weightDecay·w                  (decay first, from w before the step, as Keras)
+//   m ← beta1·m + (1-beta1)·g
+//   v ← beta2·v + (1-beta2)·g²
+//   w ← w - lr·(m/biasCorrection1) / (sqrt(v/biasCorrection2) + epsilon)
+// weightDecay = 0 is plain Adam (w - 0·w = w exactly for finite w).
+export function adamUpdate(
+  w: usize, g: usize, m: usize, v: usize, n: i32,
+  lr: f32, beta1: f32, beta2: f32, epsilon: f32,
+  biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32,
+): void {
+  const oneMinusBeta1: f32 = 1 - beta1, oneMinusBeta2: f32 = 1 - beta2;
+  const decay: f32 = lr * weightDecay;
+  const vBeta1 = f32x4.splat(beta1), vOneMinusBeta1 = f32x4.splat(oneMinusBeta1);
+  const vBeta2 = f32x4.splat(beta2), vOneMinusBeta2 = f32x4.splat(oneMinusBeta2);
+  const vBc1 = f32x4.splat(biasCorrection1), vBc2 = f32x4.splat(biasCorrection2);
+  const vLr = f32x4.splat(lr), vEpsilon = f32x4.splat(epsilon), vNegDecay = f32x4.splat(-decay);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const vg = v128.load(g + o);
+    const mi = madd(vBeta1, v128.load(m + o), f32x4.mul(vOneMinusBeta1, vg));
+    const vi = madd(vBeta2, v128.load(v + o), f32x4.mul(vOneMinusBeta2, f32x4.mul(vg, vg)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const mHat = f32x4.div(mi, vBc1);
+    const vHat = f32x4.div(vi, vBc2);
+    const step = f32x4.div(f32x4.mul(vLr, mHat), f32x4.add(f32x4.sqrt(vHat), vEpsilon));
+    const wi = v128.load(w + o);
+    const decayed = madd(vNegDecay, wi, wi); // w - lr·wd·w
+    v128.store(w + o, f32x4.sub(decayed, step));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = load<f32>(g + o);
+    const mi = beta1 * load<f32>(m + o) + oneMinusBeta1 * gi;
+    const vi = beta2 * load<f32>(v + o) + oneMinusBeta2 * (gi * gi);
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    const step = (lr * (mi / biasCorrection1)) / (Mathf.sqrt(vi / biasCorrection2) + epsilon);
+    const wi = load<f32>(w + o);
+    store<f32>(w + o, wi - decay * wi - step);
+  }
+}
+
+// Penalty value l1·Σ|w| + l2·Σw² over n values. Each f32 is widened to f64 before it is
+// summed (squares of f32 are exact in f64), so the sum has f64 accuracy.
+export function penalty(w: usize, n: i32, l1: f64, l2: f64): f64 {
+  let absSum = f64x2.splat(0), squareSum = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x = v128.load(w + (<usize>i << 2));
+    const low = f64x2.promote_low_f32x4(x); //                            lanes 0, 1
+    const high = f64x2.promote_low_f32x4(f32x4.shuffle(x, x, 2, 3, 2, 3)); // lanes 2, 3
+    absSum = f64x2.add(absSum, f64x2.add(f64x2.abs(low), f64x2.abs(high)));
+    squareSum = f64x2.add(squareSum, f64x2.add(f64x2.mul(low, low), f64x2.mul(high, high)));
+  }
+  let abs = f64x2.extract_lane(absSum, 0) + f64x2.extract_lane(absSum, 1);
+  let square = f64x2.extract_lane(squareSum, 0) + f64x2.extract_lane(squareSum, 1);
+  for (; i < n; i++) {
+    const x = <f64>load<f32>(w + (<usize>i << 2));
+    abs += Math.abs(x);
+    square += x * x;
+  }
+  return l1 * abs + l2 * square;
+}
+
+// Penalty gradient added into g over n values: g ← g + l1·sign(w) + 2·l2·w, sign(0) = 0
+// (the L1 subgradient chosen at 0, as Keras/TF.js). w and g must not overlap.
+export function penaltyGradient(w: usize, g: usize, n: i32, l1: f32, l2: f32): void {
+  const twoL2: f32 = 2 * l2;
+  const vL1 = f32x4.splat(l1), vTwoL2 = f32x4.splat(twoL2);
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const x = v128.load(w + o);
+    // sign(x) = [x > 0] - [x < 0]: the comparison masks select 1.0 or 0.0
+    const sign = f32x4.sub(v128.and(f32x4.gt(x, zero), one), v128.and(f32x4.lt(x, zero), one));
+    v128.store(g + o, madd(vTwoL2, x, madd(vL1, sign, v128.load(g + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const x = load<f32>(w + o);
+    const sign: f32 = x > 0 ? 1 : x < 0 ? -1 : 0;
+    store<f32>(g + o, load<f32>(g + o) + l1 * sign + twoL2 * x);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * wasmnn: the public API, and nothing else.
+ *
+ *   import * as nn from 'wasmnn';
+ *   await nn.ready();
+ *   const model = nn.sequential([
+ *     nn.layers.dense({ units: 64, activation: 'relu', inputShape: [20] }),
+ *     nn.layers.dense({ units: 10, activation: 'softmax' }),
+ *   ], { seed: 42 });
+ */
+
+import { kernels } from './backend/backend.js';
+import type { MemoryStats } from './backend/kernels.js';
+
+export { ready, setBackend, getBackend, type BackendName } from './backend/backend.js';
+export type { MemoryStats } from './backend/kernels.js';
+export { Tensor, tensor, zeros, type TensorLike, type NestedArray } from './tensor.js';
+export { Sequential, sequential, setSeed, type SequentialOptions, type CompileOptions, type FitOptions, type EvaluateOptions } from './model/sequential.js';
+export { History } from './model/history.js';
+export type { Callback, Logs } from './model/callbacks.js';
+export * as layers from './layers/index.js';
+export * as optimizers from './optimizers/index.js';
+export * as regularizers from './regularizers.js';
+export * as initializers from './initializers.js';
+export * as data from './data/index.js';
+export * as callbacks from './callbacks/index.js';
+export { WasmnnError, ShapeError, ValueError, ConfigError, AliasError, NonFiniteLossError } from './errors.js';
+
+/** Memory of the active backend: bytes in use, bytes reserved, live allocations. */
+export function memoryStats(): MemoryStats {
+  return kernels().memoryStats();
+}

@@ -1,0 +1,141 @@
+/**
+ * Turning user data (Tensors, Float32Arrays, nested arrays) into row matrices for training,
+ * and checking it first: shapes against the model, NaN/Infinity, labels against the loss.
+ * Every problem is a typed error naming the argument, what was expected and what was found.
+ */
+
+import { Tensor, sizeOf, type NestedArray, type TensorLike } from '../tensor.js';
+import type { Storage } from '../backend/kernels.js';
+import type { LossName } from '../losses.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+
+/** Rows [offset, offset + rows) of a row-major matrix with `cols` values per row. */
+export interface RowMatrix {
+  /** Current values (for a Tensor, its live view: re-read after allocations). */
+  values(): Float32Array;
+  offset: number;
+  rows: number;
+  cols: number;
+  /** Shape of one row, e.g. [28, 28]. */
+  rowShape: number[];
+}
+
+/** Shape and flat values of any accepted input. */
+function flatten(data: TensorLike, argument: string): { shape: number[]; values: () => Float32Array } {
+  if (data instanceof Tensor) return { shape: [...data.shape], values: () => data.data };
+  if (data instanceof Float32Array) return { shape: [data.length], values: () => data };
+  if (Array.isArray(data)) {
+    const shape: number[] = [];
+    let level: NestedArray = data;
+    while (Array.isArray(level)) {
+      shape.push(level.length);
+      if (level.length === 0) break;
+      level = level[0];
+    }
+    const out = new Float32Array(sizeOf(shape));
+    let k = 0;
+    const walk = (v: NestedArray, dim: number, path: string): void => {
+      if (dim === shape.length) {
+        if (typeof v !== 'number') throw new ValueError(`${argument}${path}: expected a number, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+        out[k++] = v;
+        return;
+      }
+      if (!Array.isArray(v) || v.length !== shape[dim]) {
+        throw new ShapeError(`${argument}${path}: expected an array of length ${shape[dim]}, got ${Array.isArray(v) ? `length ${v.length}` : typeof v}`);
+      }
+      for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
+    };
+    walk(data, 0, '');
+    return { shape, values: () => out };
+  }
+  throw new ValueError(`${argument}: expected a Tensor, Float32Array or array, got ${typeof data}`);
+}
+
+/** Throws ValueError at the first NaN or ±Infinity. */
+export function assertFinite(values: Float32Array, argument: string, cols: number): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new ValueError(`${argument} contains ${values[i]} at sample ${Math.floor(i / cols)}, feature ${i % cols}; expected finite numbers`);
+    }
+  }
+}
+
+/**
+ * Model inputs: n samples of `inputShape`. A flat Float32Array or number[] is accepted when
+ * its length is a multiple of the sample size.
+ */
+export function toInputs(data: TensorLike, inputShape: number[], argument: string, layerName: string): RowMatrix {
+  const { shape, values } = flatten(data, argument);
+  const cols = sizeOf(inputShape);
+  let rows: number;
+  const sampleShape = shape.slice(1);
+  if (shape.length === 1) {
+    // A flat array: consecutive runs of `cols` values are the samples.
+    if (cols === 0 || shape[0] % cols !== 0) {
+      throw new ShapeError(`${layerName}: expected input of shape ${formatShape([null, ...inputShape])}, got a flat ${argument} of length ${shape[0]}, not a multiple of ${cols}`);
+    }
+    rows = shape[0] / cols;
+  } else if (sampleShape.length === inputShape.length && sampleShape.every((d, i) => d === inputShape[i])) {
+    rows = shape[0];
+  } else {
+    throw new ShapeError(`${layerName}: expected input of shape ${formatShape([null, ...inputShape])}, got ${argument} of shape ${formatShape([null, ...sampleShape])}`);
+  }
+  const matrix: RowMatrix = { values, offset: 0, rows, cols, rowShape: [...inputShape] };
+  assertFinite(values(), argument, cols);
+  return matrix;
+}
+
+/**
+ * Targets checked against the loss. Sparse losses take one integer label per sample in
+ * [0, classes); the others take rows of `outputSize` values (one-hot for categorical).
+ */
+export function toTargets(data: TensorLike, loss: LossName, outputSize: number, argument: string): RowMatrix {
+  const { shape, values } = flatten(data, argument);
+  const v = values();
+  const rows = shape[0] ?? 0;
+  const sampleShape = shape.slice(1);
+  const sampleSize = sizeOf(sampleShape);
+  if (loss === 'sparseCategoricalCrossentropy') {
+    if (sampleSize !== 1) {
+      throw new ShapeError(
+        `${argument}: sparseCategoricalCrossentropy expects integer class labels of shape [n] or [n, 1], got shape ${formatShape(shape)}` +
+          (sampleSize === outputSize ? '; these look one-hot: use categoricalCrossentropy, or pass the class indices' : ''),
+      );
+    }
+    for (let i = 0; i < v.length; i++) {
+      const label = v[i];
+      if (!Number.isInteger(label) || label < 0 || label >= outputSize) {
+        throw new ValueError(`${argument}: label ${label} at sample ${i} is not an integer in [0, ${outputSize - 1}] (the model has ${outputSize} output units)`);
+      }
+    }
+    return { values, offset: 0, rows, cols: 1, rowShape: [] };
+  }
+  const expectsOneHot = loss === 'categoricalCrossentropy';
+  const cols = shape.length === 1 && outputSize === 1 ? 1 : sampleSize;
+  const effectiveRows = shape.length === 1 && outputSize === 1 ? shape[0] : rows;
+  if (cols !== outputSize) {
+    const hint = expectsOneHot && shape.length === 1 ? '; these look like class indices: use sparseCategoricalCrossentropy, or nn.data.toCategorical(labels, numClasses)' : '';
+    throw new ShapeError(`${argument}: ${loss} expects targets of shape ${formatShape([null, outputSize])} to match the model output, got ${formatShape(shape)}${hint}`);
+  }
+  assertFinite(v, argument, cols);
+  return { values, offset: 0, rows: effectiveRows, cols, rowShape: [outputSize] };
+}
+
+/** Rows [start, start + count) of a matrix, without copying. */
+export function sliceRows(m: RowMatrix, start: number, count: number): RowMatrix {
+  return { ...m, offset: m.offset + start, rows: count };
+}
+
+/** dst rows 0..count-1 = m rows indices[start .. start+count) (or rows start.. when no indices). */
+export function gatherRows(m: RowMatrix, indices: Int32Array | null, start: number, count: number, dst: Storage): void {
+  const src = m.values(), out = dst.view(), cols = m.cols;
+  if (indices === null) {
+    const from = (m.offset + start) * cols;
+    out.set(src.subarray(from, from + count * cols));
+    return;
+  }
+  for (let r = 0; r < count; r++) {
+    const from = (m.offset + indices[start + r]) * cols;
+    out.set(src.subarray(from, from + cols), r * cols);
+  }
+}

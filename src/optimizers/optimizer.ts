@@ -1,0 +1,97 @@
+/**
+ * The optimizer base class: what SGD, RMSprop, Adam and AdamW share.
+ *
+ * `applyGradients(weights)` takes one step: for every trainable weight it runs one fused
+ * kernel (Kernels.sgdUpdate, rmspropUpdate, adamUpdate) that reads ∂loss/∂w from
+ * `weight.grad` and updates the weight and the optimizer's state in a single pass.
+ * The gradient must already hold everything to follow, penalty gradients included (the
+ * model adds them before calling this).
+ *
+ * State (velocity, mean square, first and second moments) is allocated on the first step
+ * a weight is seen, on the weight's own backend, and reused on every later step, so a
+ * training step allocates nothing once the first one is done. `dispose()` frees it.
+ */
+
+import type { Kernels, Storage } from '../backend/kernels.js';
+import type { Weight } from '../layers/layer.js';
+import type { Tensor } from '../tensor.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { requireFinite } from '../arguments.js';
+
+/** The state buffers of one weight, with the backend they came from. */
+interface WeightState {
+  kernels: Kernels;
+  buffers: Storage[];
+}
+
+export abstract class Optimizer {
+  /** Keras class name: 'SGD', 'RMSprop', 'Adam', 'AdamW'. */
+  abstract readonly className: string;
+  /** Number of steps taken (calls to applyGradients). Adam's step t is iterations + 1. */
+  iterations = 0;
+  private rate: number;
+  private readonly state = new Map<Tensor, WeightState>();
+
+  constructor(learningRate: number, where: string) {
+    requireFinite(where, 'learningRate', learningRate);
+    if (!(learningRate > 0)) throw new ValueError(`${where}: learningRate must be > 0, got ${learningRate}`);
+    this.rate = learningRate;
+  }
+
+  /**
+   * The step size. Settable at any time (ReduceLROnPlateau and schedules do): the next
+   * step uses the new value. Setting 0 is allowed and stops SGD, RMSprop and Adam from
+   * moving the weights (SGD with momentum still coasts on its velocity, as in Keras).
+   */
+  get learningRate(): number {
+    return this.rate;
+  }
+
+  set learningRate(value: number) {
+    requireFinite(this.className, 'learningRate', value);
+    if (value < 0) throw new ValueError(`${this.className}: learningRate must be ≥ 0, got ${value}`);
+    this.rate = value;
+  }
+
+  /** One optimization step over `weights`; weights with `trainable: false` are skipped. */
+  applyGradients(weights: readonly Weight[]): void {
+    const step = this.iterations + 1;
+    for (const weight of weights) {
+      if (!weight.trainable) continue;
+      const { value, grad } = weight;
+      if (grad === null) throw new ValueError(`${this.className}: trainable weight '${weight.name}' has no gradient (grad is null)`);
+      if (grad.size !== value.size) {
+        throw new ShapeError(`${this.className}: gradient of '${weight.name}' has shape ${formatShape(grad.shape)}, expected ${formatShape(value.shape)}`);
+      }
+      const kernels = value.backend;
+      this.update(kernels, value.storage, grad.storage, this.stateOf(value), value.size, step);
+    }
+    this.iterations = step;
+  }
+
+  /** Hyperparameters, with the names the factory takes: `sgd(opt.getConfig())` rebuilds it. */
+  abstract getConfig(): Record<string, unknown>;
+
+  /** Frees every state buffer. The optimizer can still be used: state is rebuilt lazily. */
+  dispose(): void {
+    for (const { kernels, buffers } of this.state.values()) for (const b of buffers) kernels.free(b);
+    this.state.clear();
+  }
+
+  /** Number of state buffers per weight, each the weight's size (SGD with momentum 1, Adam 2). */
+  protected abstract readonly stateBuffers: number;
+
+  /** Applies the update to w (n values) from g, with `state` as allocated for this weight. */
+  protected abstract update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, step: number): void;
+
+  /** The state of one weight, zero-filled on first use. */
+  private stateOf(value: Tensor): Storage[] {
+    let entry = this.state.get(value);
+    if (entry === undefined) {
+      const kernels = value.backend;
+      entry = { kernels, buffers: Array.from({ length: this.stateBuffers }, () => kernels.alloc(value.size)) };
+      this.state.set(value, entry);
+    }
+    return entry.buffers;
+  }
+}

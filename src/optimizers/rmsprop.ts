@@ -1,0 +1,46 @@
+/**
+ * RMSprop: divide each gradient by a running root-mean-square of its recent values, so
+ * every weight takes steps of similar size whatever the scale of its gradient.
+ *
+ *   ms ← rho·ms + (1-rho)·g²                  (ms starts at 0)
+ *   w  ← w - lr·g / sqrt(ms + epsilon)        (epsilon inside the root, as Keras 3 and TF.js)
+ *
+ * One fused kernel per weight (Kernels.rmspropUpdate). Keras's `momentum` and `centered`
+ * variants are not implemented.
+ */
+
+import type { Kernels, Storage } from '../backend/kernels.js';
+import { Optimizer } from './optimizer.js';
+import { requireNonNegative, requireUnitInterval } from '../arguments.js';
+
+export interface RMSpropArgs {
+  /** Step size (default 1e-3). */
+  learningRate?: number;
+  /** Decay of the running mean of g², in [0, 1) (default 0.9). */
+  rho?: number;
+  /** Added to the mean square under the root, ≥ 0 (default 1e-7). */
+  epsilon?: number;
+}
+
+export class RMSprop extends Optimizer {
+  readonly className = 'RMSprop';
+  readonly rho: number;
+  readonly epsilon: number;
+  protected readonly stateBuffers = 1; // the mean square ms
+
+  constructor({ learningRate = 1e-3, rho = 0.9, epsilon = 1e-7 }: RMSpropArgs = {}) {
+    super(learningRate, 'rmsprop');
+    requireUnitInterval('rmsprop', 'rho', rho);
+    requireNonNegative('rmsprop', 'epsilon', epsilon);
+    this.rho = rho;
+    this.epsilon = epsilon;
+  }
+
+  protected update(kernels: Kernels, w: Storage, g: Storage, [meanSquare]: Storage[], n: number): void {
+    kernels.rmspropUpdate(w, g, meanSquare, n, this.learningRate, this.rho, this.epsilon);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+  }
+}
