@@ -7,6 +7,8 @@
 // Optional vectors (gamma, beta) are passed as offset 0 when absent: no allocation starts
 // at 0 (the allocator's first range is the backend's gemm workspace).
 
+import { add, scale } from './elementwise';
+
 // acc + x·y per lane: one fused instruction with relaxed SIMD, else a multiply then an add.
 // @ts-ignore: decorator
 @inline function madd(x: v128, y: v128, acc: v128): v128 {
@@ -36,8 +38,8 @@ export function batchNormForwardTraining(
   const fm = <f32>m;
   // pass 1: mean ← Σ_i x[i,:], then mean0 = Σx/m
   memory.fill(mean, 0, rowBytes);
-  for (let i = 0; i < m; i++) addRow(mean, x + <usize>i * rowBytes, n);
-  scaleRow(mean, 1 / fm, n);
+  for (let i = 0; i < m; i++) add(mean, x + <usize>i * rowBytes, mean, n);
+  scale(mean, 1 / fm, mean, n);
   // pass 2: variance ← Σ_i d, invStd ← Σ_i d²   (d = x - mean0)
   memory.fill(variance, 0, rowBytes);
   memory.fill(invStd, 0, rowBytes);
@@ -131,7 +133,7 @@ export function batchNormBackward(
   memory.fill(dgamma, 0, rowBytes);
   for (let i = 0; i < m; i++) {
     const r = <usize>i * rowBytes;
-    addRow(dbeta, dy + r, n);
+    add(dbeta, dy + r, dbeta, n);
     let j = 0;
     for (; j + 4 <= n; j += 4) {
       const o = <usize>j << 2;
@@ -160,35 +162,6 @@ export function batchNormBackward(
       const t = fm * load<f32>(dy + r + o) - load<f32>(dbeta + o) - load<f32>(xhat + r + o) * load<f32>(dgamma + o);
       store<f32>(dx + r + o, a * t);
     }
-  }
-}
-
-// acc[j] += row[j] for j < n.
-// @ts-ignore: decorator
-@inline function addRow(acc: usize, row: usize, n: i32): void {
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const o = <usize>j << 2;
-    v128.store(acc + o, f32x4.add(v128.load(acc + o), v128.load(row + o)));
-  }
-  for (; j < n; j++) {
-    const o = <usize>j << 2;
-    store<f32>(acc + o, load<f32>(acc + o) + load<f32>(row + o));
-  }
-}
-
-// row[j] *= alpha for j < n.
-// @ts-ignore: decorator
-@inline function scaleRow(row: usize, alpha: f32, n: i32): void {
-  const va = f32x4.splat(alpha);
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const o = <usize>j << 2;
-    v128.store(row + o, f32x4.mul(v128.load(row + o), va));
-  }
-  for (; j < n; j++) {
-    const o = <usize>j << 2;
-    store<f32>(row + o, load<f32>(row + o) * alpha);
   }
 }
 

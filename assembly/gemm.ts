@@ -47,10 +47,10 @@ const NC: i32 = 1024;
 /** Below this many multiply-adds a plain loop beats packing. */
 const DIRECT_MAX_FLOPS: i64 = 4096;
 
-const A_PANEL_BYTES: usize = <usize>(MC * KC) << 2;
-const B_PANEL_BYTES: usize = <usize>(KC * NC) << 2;
-const TILE_BYTES: usize = <usize>(MR * NR) << 2;
 const CACHE_LINE: usize = 64;
+const A_PANEL_BYTES: usize = (<usize>(MC * KC) << 2) + <usize>(MC / MR) * CACHE_LINE;
+const B_PANEL_BYTES: usize = (<usize>(KC * NC) << 2) + <usize>(NC / NR) * CACHE_LINE;
+const TILE_BYTES: usize = <usize>(MR * NR) << 2;
 
 // Bytes of scratch gemm needs (packing buffers + one edge tile, plus slack to align them
 // to a cache line); constant, independent of the shape.
@@ -85,24 +85,18 @@ export function gemm(
       // The first k-slice overwrites C unless the caller accumulates; later slices add.
       const addToC = accumulate != 0 || pc > 0;
       packB(transB, b, n, k, pc, jc, kc, nc, packedB);
-      const inPlace = transA != 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA(transA, a, m, k, ic, pc, mc, kc, packedA, inPlace);
+        packA(transA, a, m, k, ic, pc, mc, kc, packedA);
         // B sliver (KC×NR, L1) outside, A slivers (MR×KC, from the L2 block) inside.
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const pb = packedB + (<usize>(jr * kc) << 2);
+          const pb = packedB + <usize>(jr / NR) * sliverBytes(kc, NR);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
-            let pa = packedA + (<usize>(ir * kc) << 2);
-            let aStep = <usize>MR << 2;
-            if (inPlace && rows == MR) {
-              pa = a + ((<usize>pc * m + ic + ir) << 2);
-              aStep = <usize>m << 2;
-            }
+            const pa = packedA + <usize>(ir / MR) * sliverBytes(kc, MR);
             const ct = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
-            microKernel(kc, pa, aStep, pb, ct, ldc, rows, cols, addToC, edgeTile);
+            microKernel(kc, pa, pb, ct, ldc, rows, cols, addToC, edgeTile);
           }
         }
       }
@@ -114,17 +108,15 @@ export function gemm(
 
 // Packs op(A)[ic:ic+mc, pc:pc+kc] into slivers of MR rows. Sliver s holds, for p = 0..kc-1,
 // the MR values op(A)[ic+s·MR+r, pc+p] (r = 0..MR-1) one after another; rows past m are 0.
-function packA(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize, edgeOnly: bool): void {
-  for (let ir = 0; ir < mc; ir += MR) {
-    const rows = min(MR, mc - ir);
-    if (edgeOnly && rows == MR) continue;
-    const sliver = dst + (<usize>(ir * kc) << 2);
-    if (transA) {
-      // A is k×m: op(A)[i, p] = A[p, i]; the MR values of one step are contiguous.
-      packContiguous(a + ((<usize>pc * m + ic + ir) << 2), <usize>m << 2, rows, MR, kc, sliver);
-    } else {
-      // A is m×k: op(A)[i, p] = A[i, p]; the MR values of one step lie in MR rows of A.
-      packStrided(a + ((<usize>(ic + ir) * k + pc) << 2), <usize>k << 2, rows, MR, kc, sliver);
+function packA(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+  if (transA) {
+    // A is k×m: op(A)[i, p] = A[p, i]; the MR values of one step are contiguous.
+    packContiguous(a + ((<usize>pc * m + ic) << 2), <usize>m << 2, mc, MR, kc, dst);
+  } else {
+    // A is m×k: op(A)[i, p] = A[i, p]; the MR values of one step lie in MR rows of A.
+    for (let ir = 0; ir < mc; ir += MR) {
+      const src = a + ((<usize>(ic + ir) * k + pc) << 2);
+      packStrided(src, <usize>k << 2, min(MR, mc - ir), MR, kc, dst + <usize>(ir / MR) * sliverBytes(kc, MR));
     }
   }
 }
@@ -132,37 +124,47 @@ function packA(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32,
 // Packs op(B)[pc:pc+kc, jc:jc+nc] into slivers of NR columns. Sliver s holds, for
 // p = 0..kc-1, the NR values op(B)[pc+p, jc+s·NR+j] (j = 0..NR-1); columns past n are 0.
 function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = min(NR, nc - jr);
-    const sliver = dst + (<usize>(jr * kc) << 2);
-    if (transB) {
-      // B is n×k: op(B)[p, j] = B[j, p]; the NR values of one step lie in NR rows of B.
-      packStrided(b + ((<usize>(jc + jr) * k + pc) << 2), <usize>k << 2, cols, NR, kc, sliver);
-    } else {
-      // B is k×n: the NR values of one step are contiguous in a row of B.
-      packContiguous(b + ((<usize>pc * n + jc + jr) << 2), <usize>n << 2, cols, NR, kc, sliver);
+  if (transB) {
+    // B is n×k: op(B)[p, j] = B[j, p]; the NR values of one step lie in NR rows of B.
+    for (let jr = 0; jr < nc; jr += NR) {
+      const src = b + ((<usize>(jc + jr) * k + pc) << 2);
+      packStrided(src, <usize>k << 2, min(NR, nc - jr), NR, kc, dst + <usize>(jr / NR) * sliverBytes(kc, NR));
     }
+  } else {
+    // B is k×n: the NR values of one step are contiguous in a row of B.
+    packContiguous(b + ((<usize>pc * n + jc) << 2), <usize>n << 2, nc, NR, kc, dst);
   }
 }
 
-// dst[p·W + j] = src[p·ld + j] for p < kc, j < count, and 0 for count ≤ j < W.
-// (ld in bytes; W is MR or NR, a compile-time constant.)
+// Packs `width` values from each of kc rows (row p at src + p·ld bytes) into slivers of W:
+// value j of row p goes to sliver j/W, step p, lane j%W; lanes past `width` are 0.
+// Each row is read once, front to back (W is MR or NR, a compile-time constant).
 // @ts-ignore: decorator
-@inline function packContiguous(src: usize, ld: usize, count: i32, W: i32, kc: i32, dst: usize): void {
+@inline function packContiguous(src: usize, ld: usize, width: i32, W: i32, kc: i32, dst: usize): void {
   const step = <usize>W << 2;
-  if (count == W) {
-    for (let p = 0; p < kc; p++) {
-      copyStep(src, W, dst);
-      src += ld;
-      dst += step;
+  const stride = sliverBytes(kc, W);
+  const full = width / W;
+  const rest = width - full * W;
+  for (let p = 0; p < kc; p++) {
+    let s = src, d = dst;
+    for (let q = 0; q < full; q++) {
+      copyStep(s, W, d);
+      s += step;
+      d += stride;
     }
-  } else {
-    for (let p = 0; p < kc; p++) {
-      for (let j = 0; j < W; j++) store<f32>(dst + (<usize>j << 2), j < count ? load<f32>(src + (<usize>j << 2)) : 0);
-      src += ld;
-      dst += step;
+    if (rest > 0) {
+      for (let j = 0; j < W; j++) store<f32>(d + (<usize>j << 2), j < rest ? load<f32>(s + (<usize>j << 2)) : 0);
     }
+    src += ld;
+    dst += step;
   }
+}
+
+// Bytes from one packed sliver to the next: kc·W floats plus one cache line, so that
+// slivers written side by side do not all map to the same L1 set (kc·W·4 is often 4 KB).
+// @ts-ignore: decorator
+@inline function sliverBytes(kc: i32, W: i32): usize {
+  return (<usize>(kc * W) << 2) + CACHE_LINE;
 }
 
 // Copies W contiguous floats (W = 3, 4, 8 or 12).
@@ -254,13 +256,13 @@ function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32,
 // where pa is a packed MR×kc sliver of A and pb a packed kc×NR sliver of B. The padded full
 // MR×NR tile is always computed; an edge tile goes through the `edge` scratch so that only
 // the valid rows×cols of C are written.
-function microKernel(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, rows: i32, cols: i32, addToC: bool, edge: usize): void {
+function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: i32, cols: i32, addToC: bool, edge: usize): void {
   const full = rows == MR && cols == NR;
   const out = full ? c : edge;
   const ldo = full ? ldc : <usize>(NR << 2);
   const addOut = full && addToC;
-  if (MR == 3) kernel3x12(kc, pa, aStep, pb, out, ldo, addOut);
-  else kernel4x8(kc, pa, aStep, pb, out, ldo, addOut);
+  if (MR == 3) kernel3x12(kc, pa, pb, out, ldo, addOut);
+  else kernel4x8(kc, pa, pb, out, ldo, addOut);
   if (!full) {
     for (let i = 0; i < rows; i++) {
       const ci = c + <usize>i * ldc;
@@ -277,7 +279,7 @@ function microKernel(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc:
 // 4×8 register tile: rows r = 0..3 each hold two f32x4 accumulators (columns 0-3, 4-7).
 // Per k step: load B[p, 0..8) once as two vectors, splat A[r, p] and multiply-add.
 // @ts-ignore: decorator
-@inline function kernel4x8(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
+@inline function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -294,7 +296,7 @@ function microKernel(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc:
     c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa, 12);
     c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
-    pa += aStep;
+    pa += 16;
     pb += 32;
   }
   storeRow8(c, c00, c01, addToC);
@@ -305,7 +307,7 @@ function microKernel(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc:
 
 // 3×12 register tile (relaxed build): rows r = 0..2 each hold three f32x4 accumulators.
 // @ts-ignore: decorator
-@inline function kernel3x12(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
+@inline function kernel3x12(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0);
@@ -320,7 +322,7 @@ function microKernel(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc:
     c10 = madd(av, b0, c10); c11 = madd(av, b1, c11); c12 = madd(av, b2, c12);
     av = v128.load32_splat(pa, 8);
     c20 = madd(av, b0, c20); c21 = madd(av, b1, c21); c22 = madd(av, b2, c22);
-    pa += aStep;
+    pa += 12;
     pb += 48;
   }
   storeRow12(c, c00, c01, c02, addToC);

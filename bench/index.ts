@@ -4,10 +4,11 @@
  */
 
 import { runKernelBench } from './kernels.js';
+import { runTrainingBench } from './training.js';
 
 async function main(): Promise<void> {
   await runKernelBench();
-  // (marker: TRAINING BENCH)
+  await runTrainingBench();
 }
 
 main().catch((error: unknown) => {

@@ -171,11 +171,12 @@ export interface Kernels {
    *   dgamma[j] = Σ_i dy[i,j]·xhat[i,j]
    *   dx[i,j]   = (gamma[j]·invStd[j]/N)·(N·dy[i,j] - dbeta[j] - xhat[i,j]·dgamma[j])
    * xhat and invStd are the training forward's. gamma null means 1. dgamma and dbeta are
-   * overwritten (null: not wanted). dx may be dy; otherwise outputs overlap nothing.
+   * overwritten, and required even without gamma or beta: dx needs both sums.
+   * dx may be dy; otherwise outputs overlap nothing.
    */
   batchNormBackward(
     dy: Storage, xhat: Storage, gamma: Storage | null, invStd: Storage, dx: Storage,
-    dgamma: Storage | null, dbeta: Storage | null, m: number, n: number,
+    dgamma: Storage, dbeta: Storage, m: number, n: number,
   ): void;
   /**
    * moving[j] = moving[j]·momentum + value[j]·(1 - momentum) for j < n: Keras's update of the

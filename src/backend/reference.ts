@@ -310,10 +310,10 @@ export class ReferenceKernels implements Kernels {
 
   batchNormBackward(
     dy: Storage, xhat: Storage, gamma: Storage | null, invStd: Storage, dx: Storage,
-    dgamma: Storage | null, dbeta: Storage | null, m: number, n: number,
+    dgamma: Storage, dbeta: Storage, m: number, n: number,
   ): void {
     const DY = dy.view(), XH = xhat.view(), DX = dx.view(), INV = invStd.view();
-    const G = gamma?.view();
+    const G = gamma?.view(), DG = dgamma.view(), DB = dbeta.view();
     for (let j = 0; j < n; j++) {
       // dbeta = Σ_i dy,  dgamma = Σ_i dy·xhat
       let sumDy = 0, sumDyXhat = 0;
@@ -321,8 +321,8 @@ export class ReferenceKernels implements Kernels {
         sumDy += DY[i * n + j];
         sumDyXhat += DY[i * n + j] * XH[i * n + j];
       }
-      if (dbeta) dbeta.view()[j] = sumDy;
-      if (dgamma) dgamma.view()[j] = sumDyXhat;
+      DB[j] = sumDy;
+      DG[j] = sumDyXhat;
       // dx = (gamma·invStd/N)·(N·dy - dbeta - xhat·dgamma): the last two terms are the
       // paths through the batch mean and the batch variance.
       const a = ((G ? G[j] : 1) * INV[j]) / m;

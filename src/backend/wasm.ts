@@ -250,11 +250,11 @@ export class WasmKernels implements Kernels {
 
   batchNormBackward(
     dy: Storage, xhat: Storage, gamma: Storage | null, invStd: Storage, dx: Storage,
-    dgamma: Storage | null, dbeta: Storage | null, m: number, n: number,
+    dgamma: Storage, dbeta: Storage, m: number, n: number,
   ): void {
     this.exports.batchNormBackward(
       this.ptr(dy), this.ptr(xhat), this.optionalPtr(gamma), this.ptr(invStd), this.ptr(dx),
-      this.optionalPtr(dgamma), this.optionalPtr(dbeta), m, n,
+      this.ptr(dgamma), this.ptr(dbeta), m, n,
     );
   }
 

@@ -101,7 +101,7 @@ export function pairedCount(x: Rows, y: Rows, rowSize: number | undefined, calle
     throw new ShapeError(`${caller}: x holds ${x.length} values, which do not split into ${n} samples (one per label of y); pass rowSize if y is not one label per sample`);
   }
   if (isFlat(y) && (n === 0 ? y.length !== 0 : y.length % n !== 0)) {
-    throw new ShapeError(`${caller}: x has ${n} samples but y holds ${y.length} values, not a multiple of ${n}; expected one label (or one row) per sample`);
+    throw new ShapeError(`${caller}: x has ${n} samples but y has ${y.length} values; expected ${n} labels (or ${n} rows of equal size)`);
   }
   return n;
 }

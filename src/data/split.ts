@@ -6,8 +6,8 @@
  *
  * With shuffle (the default) the test rows are the first nTest of a seeded permutation and
  * the training rows the rest, both in permuted order; without shuffle the last nTest rows
- * test, in order. As in scikit-learn, the fraction is rounded up in floating point:
- * 0.1·30 = 3.0000000000000004 gives 4 test rows, not 3.
+ * test, in order. As in scikit-learn, the product is rounded up in floating point:
+ * 0.14·50 = 7.000000000000001 gives 8 test rows, not 7.
  *
  * Stratified: with n_c samples of class c, the test set gets
  *

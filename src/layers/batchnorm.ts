@@ -138,11 +138,14 @@ export class BatchNormalization extends Layer {
       throw new ValueError(`${this.name}: backward needs a training-mode forward pass first`);
     }
     const m = dy.rows, n = this.features;
-    // dbeta = Σ dy, dgamma = Σ dy·xhat (overwritten); dx = (gamma·invStd/N)·(N·dy - dbeta - xhat·dgamma)
+    // dbeta = Σ dy, dgamma = Σ dy·xhat (overwritten); dx = (gamma·invStd/N)·(N·dy - dbeta - xhat·dgamma).
+    // Without gamma or beta the sums still feed dx: they go to scratch buffers instead.
+    const dgamma = this.gamma?.grad?.storage ?? this.buffers.get('dgammaScratch', 1, n).storage;
+    const dbeta = this.beta?.grad?.storage ?? this.buffers.get('dbetaScratch', 1, n).storage;
     const dx = this.buffers.get('dx', m, n);
     this.kernels.batchNormBackward(
       dy.storage, this.saved.xhat.storage, this.gamma?.value.storage ?? null, this.saved.invStd.storage, dx.storage,
-      this.gamma?.grad?.storage ?? null, this.beta?.grad?.storage ?? null, m, n,
+      dgamma, dbeta, m, n,
     );
     return dx;
   }

@@ -104,8 +104,9 @@ export class Dropout extends Layer {
     return y;
   }
 
-  backward(dy: Batch): Batch {
+  backward(dy: Batch, computeInputGradient = true): Batch {
     if (!this.forwardDone) throw new ValueError(`${this.name}: backward called before forward`);
+    if (!computeInputGradient) return dy; // no weights, and nobody reads dx
     const n = dy.rows * dy.cols;
     const dx = this.buffers.get('dx', dy.rows, dy.cols);
     if (this.lastMask === null) {

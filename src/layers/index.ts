@@ -3,3 +3,5 @@ export { Layer, type Batch, type BuildContext, type LayerArgs, type Weight, type
 export { Dense, dense, type DenseArgs } from './dense.js';
 export { Activation, activation, type ActivationArgs } from './activation.js';
 export { Flatten, flatten } from './flatten.js';
+export { Dropout, dropout, type DropoutArgs } from './dropout.js';
+export { BatchNormalization, batchNormalization, type BatchNormalizationArgs } from './batchnorm.js';

@@ -24,6 +24,11 @@ export interface RowMatrix {
 function flatten(data: TensorLike, argument: string): { shape: number[]; values: () => Float32Array } {
   if (data instanceof Tensor) return { shape: [...data.shape], values: () => data.data };
   if (data instanceof Float32Array) return { shape: [data.length], values: () => data };
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    // Other typed arrays (Int32Array labels, Float64Array, Uint8Array pixels): one float32 copy.
+    const copy = Float32Array.from(data as unknown as ArrayLike<number>);
+    return { shape: [copy.length], values: () => copy };
+  }
   if (Array.isArray(data)) {
     const shape: number[] = [];
     let level: NestedArray = data;

@@ -28,13 +28,15 @@ function allWeights(model: nn.Sequential): number[][] {
 }
 
 describe('end-to-end gradient of a 3-layer model (float64 reference)', () => {
-  type Case = { output: 'softmax' | 'sigmoid' | 'linear'; loss: string; targets: number[] | number[][] };
+  type Case = { output: 'softmax' | 'sigmoid' | 'linear'; loss: string; targets: number[] | number[][]; penalties?: boolean };
   const cases: Case[] = [
     { output: 'softmax', loss: 'sparseCategoricalCrossentropy', targets: [0, 2, 1, 2, 0] },
     { output: 'softmax', loss: 'categoricalCrossentropy', targets: [[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1], [0.5, 0.5, 0]] },
     { output: 'sigmoid', loss: 'binaryCrossentropy', targets: [[1, 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 0], [1, 1, 1]] },
     { output: 'linear', loss: 'meanSquaredError', targets: [[1, -2, 0.5], [0, 3, 1], [2, 1, 0], [0, 1, -1], [1, 1, 1]] },
     { output: 'softmax', loss: 'meanSquaredError', targets: [[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1], [1, 0, 0]] },
+    // L2 on the first kernel, L1 on the second, L1+L2 on the last bias: penalties are in the loss
+    { output: 'softmax', loss: 'sparseCategoricalCrossentropy', targets: [0, 2, 1, 2, 0], penalties: true },
   ];
 
   /**
@@ -46,10 +48,11 @@ describe('end-to-end gradient of a 3-layer model (float64 reference)', () => {
     await useFloat64Reference();
     const random = new Random(9);
     const x = Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => random.uniform(-1, 1)));
+    const r = nn.regularizers;
     const model = nn.sequential([
-      nn.layers.dense({ units: 6, activation: 'tanh', inputShape: [4] }),
-      nn.layers.dense({ units: 5, activation: 'sigmoid' }),
-      nn.layers.dense({ units: 3, activation: c.output }),
+      nn.layers.dense({ units: 6, activation: 'tanh', inputShape: [4], kernelRegularizer: c.penalties ? r.l2(0.05) : null }),
+      nn.layers.dense({ units: 5, activation: 'sigmoid', kernelRegularizer: c.penalties ? r.l1(0.03) : null }),
+      nn.layers.dense({ units: 3, activation: c.output, biasRegularizer: c.penalties ? r.l1l2({ l1: 0.02, l2: 0.04 }) : null }),
     ], { seed: 4 });
     model.compile({ optimizer: nn.optimizers.sgd({ learningRate: 1 }), loss: c.loss });
     const before = allWeights(model);
@@ -63,7 +66,7 @@ describe('end-to-end gradient of a 3-layer model (float64 reference)', () => {
   }
 
   for (const c of cases) {
-    it(`${c.output} output with ${c.loss} matches central differences`, async () => {
+    it(`${c.output} output with ${c.loss}${c.penalties ? ' and L1/L2 penalties' : ''} matches central differences`, async () => {
       expect(await modelGradientError(c)).toBeLessThan(1e-6);
     });
   }
