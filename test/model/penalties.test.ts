@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as nn from '../../src/index.js';
 
 /** Fraction of first-layer kernel weights with |w| < 1e-3 after training with `regularizer`. */
-async function nearZeroFraction(regularizer: () => ReturnType<typeof nn.regularizers.l1>): Promise<number> {
+async function nearZeroFraction(regularizer: () => nn.layers.Regularizer): Promise<number> {
   await nn.setBackend('wasm', { relaxed: false });
   const { train } = await nn.data.loadMnist({ trainSize: 2000, testSize: 0, seed: 3 });
   const model = nn.sequential([
