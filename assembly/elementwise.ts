@@ -87,25 +87,13 @@ export function biasAdd(x: usize, bias: usize, y: usize, m: i32, n: i32): void {
   }
 }
 
-// out[j] = Σ_i x[i,j] (accumulate≠0: out[j] += Σ_i x[i,j]) for an m×n x.
-// Sums run down the columns four at a time; out must not overlap x.
+// out[j] = Σ_i x[i,j] (accumulate≠0: out[j] += Σ_i x[i,j]) for an m×n x; out must not
+// overlap x. Rows are added into out one after another: walking down a column instead
+// strides by the row length, and at power-of-two widths every row lands in the same cache set.
 export function columnSums(x: usize, out: usize, m: i32, n: i32, accumulate: i32): void {
+  if (!accumulate) fill(out, 0, n);
   const rowBytes = <usize>n << 2;
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const o = <usize>j << 2;
-    let s = f32x4.splat(0);
-    for (let i = 0; i < m; i++) s = f32x4.add(s, v128.load(x + <usize>i * rowBytes + o));
-    if (accumulate) s = f32x4.add(s, v128.load(out + o));
-    v128.store(out + o, s);
-  }
-  for (; j < n; j++) {
-    const o = <usize>j << 2;
-    let s: f32 = 0;
-    for (let i = 0; i < m; i++) s += load<f32>(x + <usize>i * rowBytes + o);
-    if (accumulate) s += load<f32>(out + o);
-    store<f32>(out + o, s);
-  }
+  for (let i = 0; i < m; i++) add(out, x + <usize>i * rowBytes, out, n);
 }
 
 // Activation codes shared with src/backend/wasm.ts.

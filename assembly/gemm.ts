@@ -47,10 +47,10 @@ const NC: i32 = 1024;
 /** Below this many multiply-adds a plain loop beats packing. */
 const DIRECT_MAX_FLOPS: i64 = 4096;
 
-const CACHE_LINE: usize = 64;
-const A_PANEL_BYTES: usize = (<usize>(MC * KC) << 2) + <usize>(MC / MR) * CACHE_LINE;
-const B_PANEL_BYTES: usize = (<usize>(KC * NC) << 2) + <usize>(NC / NR) * CACHE_LINE;
+const A_PANEL_BYTES: usize = <usize>(MC * KC) << 2;
+const B_PANEL_BYTES: usize = <usize>(KC * NC) << 2;
 const TILE_BYTES: usize = <usize>(MR * NR) << 2;
+const CACHE_LINE: usize = 64;
 
 // Bytes of scratch gemm needs (packing buffers + one edge tile, plus slack to align them
 // to a cache line); constant, independent of the shape.
@@ -91,10 +91,10 @@ export function gemm(
         // B sliver (KC×NR, L1) outside, A slivers (MR×KC, from the L2 block) inside.
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
-          const pb = packedB + <usize>(jr / NR) * sliverBytes(kc, NR);
+          const pb = packedB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
-            const pa = packedA + <usize>(ir / MR) * sliverBytes(kc, MR);
+            const pa = packedA + (<usize>(ir * kc) << 2);
             const ct = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
             microKernel(kc, pa, pb, ct, ldc, rows, cols, addToC, edgeTile);
           }
@@ -116,7 +116,7 @@ function packA(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32,
     // A is m×k: op(A)[i, p] = A[i, p]; the MR values of one step lie in MR rows of A.
     for (let ir = 0; ir < mc; ir += MR) {
       const src = a + ((<usize>(ic + ir) * k + pc) << 2);
-      packStrided(src, <usize>k << 2, min(MR, mc - ir), MR, kc, dst + <usize>(ir / MR) * sliverBytes(kc, MR));
+      packStrided(src, <usize>k << 2, min(MR, mc - ir), MR, kc, dst + (<usize>(ir * kc) << 2));
     }
   }
 }
@@ -128,7 +128,7 @@ function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32,
     // B is n×k: op(B)[p, j] = B[j, p]; the NR values of one step lie in NR rows of B.
     for (let jr = 0; jr < nc; jr += NR) {
       const src = b + ((<usize>(jc + jr) * k + pc) << 2);
-      packStrided(src, <usize>k << 2, min(NR, nc - jr), NR, kc, dst + <usize>(jr / NR) * sliverBytes(kc, NR));
+      packStrided(src, <usize>k << 2, min(NR, nc - jr), NR, kc, dst + (<usize>(jr * kc) << 2));
     }
   } else {
     // B is k×n: the NR values of one step are contiguous in a row of B.
@@ -138,33 +138,38 @@ function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32,
 
 // Packs `width` values from each of kc rows (row p at src + p·ld bytes) into slivers of W:
 // value j of row p goes to sliver j/W, step p, lane j%W; lanes past `width` are 0.
-// Each row is read once, front to back (W is MR or NR, a compile-time constant).
+// Four slivers are filled together so each row is read a whole cache line at a time: one
+// sliver alone would touch kc lines at a large power-of-two stride, which evicts itself
+// from L1 before the next sliver reuses them. (W is MR or NR, a compile-time constant.)
 // @ts-ignore: decorator
 @inline function packContiguous(src: usize, ld: usize, width: i32, W: i32, kc: i32, dst: usize): void {
   const step = <usize>W << 2;
-  const stride = sliverBytes(kc, W);
-  const full = width / W;
-  const rest = width - full * W;
-  for (let p = 0; p < kc; p++) {
-    let s = src, d = dst;
-    for (let q = 0; q < full; q++) {
+  const sliverBytes = <usize>kc * step;
+  let j = 0;
+  for (; j + 4 * W <= width; j += 4 * W) {
+    let s = src + (<usize>j << 2), d = dst + <usize>(j / W) * sliverBytes;
+    for (let p = 0; p < kc; p++) {
       copyStep(s, W, d);
-      s += step;
-      d += stride;
+      copyStep(s + step, W, d + sliverBytes);
+      copyStep(s + 2 * step, W, d + 2 * sliverBytes);
+      copyStep(s + 3 * step, W, d + 3 * sliverBytes);
+      s += ld;
+      d += step;
     }
-    if (rest > 0) {
-      for (let j = 0; j < W; j++) store<f32>(d + (<usize>j << 2), j < rest ? load<f32>(s + (<usize>j << 2)) : 0);
-    }
-    src += ld;
-    dst += step;
   }
-}
-
-// Bytes from one packed sliver to the next: kc·W floats plus one cache line, so that
-// slivers written side by side do not all map to the same L1 set (kc·W·4 is often 4 KB).
-// @ts-ignore: decorator
-@inline function sliverBytes(kc: i32, W: i32): usize {
-  return (<usize>(kc * W) << 2) + CACHE_LINE;
+  for (; j < width; j += W) {
+    const count = min(W, width - j);
+    let s = src + (<usize>j << 2), d = dst + <usize>(j / W) * sliverBytes;
+    for (let p = 0; p < kc; p++) {
+      if (count == W) {
+        copyStep(s, W, d);
+      } else {
+        for (let q = 0; q < W; q++) store<f32>(d + (<usize>q << 2), q < count ? load<f32>(s + (<usize>q << 2)) : 0);
+      }
+      s += ld;
+      d += step;
+    }
+  }
 }
 
 // Copies W contiguous floats (W = 3, 4, 8 or 12).

@@ -117,7 +117,10 @@ export class BatchNormalization extends Layer {
       return y;
     }
     if (m === 1) {
-      throw new ValueError(`${this.name}: training needs a batch of at least 2 samples per feature (a batch of 1 has variance 0), got 1`);
+      throw new ValueError(
+        `${this.name}: training needs a batch of at least 2 samples (a batch of 1 has variance 0), got 1; ` +
+          'if this is the last batch of an epoch, choose a batchSize that does not leave a single sample over',
+      );
     }
     // mean, var of the batch; xhat = (x - mean)/sqrt(var + epsilon); y = gamma·xhat + beta
     const xhat = this.buffers.get('xhat', m, n);
