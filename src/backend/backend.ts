@@ -10,7 +10,7 @@
 
 import type { Kernels } from './kernels.js';
 import { ReferenceKernels } from './reference.js';
-import { loadWasmKernels, simdSupported, type WasmOptions } from './wasm.js';
+import { WasmKernels, loadWasmKernels, simdSupported, type WasmOptions } from './wasm.js';
 import { ConfigError } from '../errors.js';
 
 export type BackendName = 'wasm' | 'reference';
@@ -44,6 +44,12 @@ export async function ready(): Promise<void> {
 /** Makes `k` the active backend (tests use it for a float64 reference backend). */
 export function useKernels(k: Kernels): void {
   current = k;
+}
+
+/** The active backend and, for wasm, whether it runs the relaxed-SIMD (FMA) build. */
+export function getBackendInfo(): { name: BackendName; relaxed: boolean } {
+  const k = kernels();
+  return { name: k.name, relaxed: k instanceof WasmKernels && k.relaxed };
 }
 
 /** Name of the active backend. */
