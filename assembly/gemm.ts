@@ -19,36 +19,45 @@
 //   2. Packing. The copies are laid out in exactly the order the micro-kernel reads them:
 //      for each step p along k, the MR values of op(A) it needs, then the NR values of
 //      op(B). Packing is also where transposes are handled, so NN, TN and NT all run the
-//      same micro-kernel over the same contiguous, zero-padded panels.
+//      same micro-kernel over the same contiguous panels. Panels are padded with zeros to a
+//      whole tile at the m and n edges: the padded lanes of C are computed but never
+//      written back, and zeros (unlike leftover bytes) cannot be NaN or slow denormals.
 //   3. The micro-kernel keeps an MR×NR tile of C in SIMD registers (v128 locals) for the
-//      whole k loop: per step it loads two vectors of B, splats MR values of A and does
-//      2·MR vector multiply-adds. Memory traffic per flop is tiny; the FPU stays busy.
-//      Plain SIMD: 4×8 tile with f32x4 mul + add. Relaxed SIMD: 3×12 tile with the fused
-//      f32x4.relaxed_madd. Tile shapes are set by V8's register allocator (see MR below).
+//      whole k loop: per step it loads the NR/4 vectors of B once, splats each of the MR
+//      values of A into a vector and does MR·NR/4 vector multiply-adds. Loads per flop are
+//      few, so the floating-point units stay busy. Plain SIMD: 4×8 tile with f32x4 mul +
+//      add. Relaxed SIMD: 3×12 tile with the fused f32x4.relaxed_madd. The tile shapes are
+//      dictated by V8's register allocator (see MR below).
 
 // ---- block sizes ---------------------------------------------------------------------------
 
 // Register tile: MR rows × NR columns of C (NR/4 vectors per row).
 // V8 (TurboFan, x64) has 15 allocatable SIMD registers and schedules all loads of a k step
-// before its multiply-adds, so accumulators (MR·NR/4) + B vectors (NR/4) + A splats (MR),
-// + 1 product temporary without FMA, must fit in 15: 4×8 = 8+2+4+1 plain, 3×12 = 9+3+3
-// relaxed. Measured here (512³): 6×8 or 5×8 spill and fall to ~17-19 GFLOP/s, relaxed 4×8
-// gives ~40, relaxed 3×12 ~46, plain 3×12 ~18, plain 4×8 ~29. Unrolling k spills too.
+// before its multiply-adds, so accumulators (MR·NR/4) + B vectors (NR/4) + A splats (MR)
+// (+ 1 product temporary without FMA) must fit in 15: plain 4×8 = 8+2+4+1, relaxed 3×12 =
+// 9+3+3. Anything bigger spills to the stack every step. Measured while choosing (512³,
+// GFLOP/s): relaxed 6×8 or 5×8 ~17-19, relaxed 4×8 ~40, relaxed 3×12 ~46; plain 3×12 ~18,
+// plain 4×8 ~34. Unrolling the k loop spills as well (two steps' loads at once).
 /** Rows of the register tile (micro-kernel height). */
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 3 : 4;
 /** Columns of the register tile (NR/4 f32x4 vectors). */
 const NR: i32 = ASC_FEATURE_RELAXED_SIMD ? 12 : 8;
-/** Depth of a packed panel: an MR×KC sliver of A and a KC×NR sliver of B (≤ 12 KB) stay in L1. */
+/** Depth of a packed panel: an MR×KC sliver of A and a KC×NR sliver of B (≤ 16 KB) stay in L1. */
 const KC: i32 = 256;
 /** Rows of op(A) packed at once: MC×KC floats (120 KB) stay in L2. Multiple of 3 and 4 (MR). */
 const MC: i32 = 120;
-/** Columns of op(B) packed at once: KC×NC floats (1 MB), reused by every MC block. */
+/** Columns of op(B) packed at once: KC×NC floats (~1 MB), reused by every MC block. */
 const NC: i32 = 1024;
-/** Below this many multiply-adds a plain loop beats packing. */
-const DIRECT_MAX_FLOPS: i64 = 4096;
+/** Up to this many multiply-adds (m·n·k) a plain loop is used: packing is not worth it.
+ * (Measured: 3×3×3 equal, 8×16×8 packed 6x faster; the plain loop waits on one add chain.) */
+const DIRECT_MAX_MULTIPLY_ADDS: i64 = 512;
+/** TN with a narrow op(B) reads A in place when the kc rows walked span ≤ 256 KB (see gemm). */
+const IN_PLACE_MAX_FLOATS: usize = 65536;
 
-const A_PANEL_BYTES: usize = <usize>(MC * KC) << 2;
-const B_PANEL_BYTES: usize = <usize>(KC * NC) << 2;
+// Packed panels are whole slivers: MC rows rounded up to a multiple of MR, NC columns to a
+// multiple of NR (1024 is not a multiple of 12).
+const A_PANEL_BYTES: usize = <usize>(((MC + MR - 1) / MR) * MR * KC) << 2;
+const B_PANEL_BYTES: usize = <usize>(((NC + NR - 1) / NR) * NR * KC) << 2;
 const TILE_BYTES: usize = <usize>(MR * NR) << 2;
 const CACHE_LINE: usize = 64;
 
@@ -69,7 +78,7 @@ export function gemm(
     if (!accumulate) memory.fill(c, 0, <usize>m * ldc);
     return;
   }
-  if (<i64>m * n * k <= DIRECT_MAX_FLOPS) {
+  if (<i64>m * n * k <= DIRECT_MAX_MULTIPLY_ADDS) {
     gemmDirect(transA, transB, m, n, k, a, b, c, accumulate);
     return;
   }
@@ -85,18 +94,30 @@ export function gemm(
       // The first k-slice overwrites C unless the caller accumulates; later slices add.
       const addToC = accumulate != 0 || pc > 0;
       packB(transB, b, n, k, pc, jc, kc, nc, packedB);
+      // With transA the MR values of one step are already contiguous in A. When A is used
+      // only once or twice (op(B) is at most two slivers wide) and the kc rows it walks are
+      // close together (≤ 256 KB: L2 and the TLB hold them), the micro-kernel reads A in
+      // place instead of copying it first. Edge slivers are still packed (zero padding).
+      const inPlace = transA != 0 && nc <= 2 * NR && <usize>kc * m <= IN_PLACE_MAX_FLOATS;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA(transA, a, m, k, ic, pc, mc, kc, packedA);
+        const tail = mc % MR; // rows of the last, partial sliver
+        if (!inPlace) packA(transA, a, m, k, ic, pc, mc, kc, packedA);
+        else if (tail != 0) packA(transA, a, m, k, ic + mc - tail, pc, tail, kc, packedA + (<usize>((mc - tail) * kc) << 2));
         // B sliver (KC×NR, L1) outside, A slivers (MR×KC, from the L2 block) inside.
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
           const pb = packedB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
-            const pa = packedA + (<usize>(ir * kc) << 2);
+            let pa = packedA + (<usize>(ir * kc) << 2);
+            let aStep = <usize>MR << 2;
+            if (inPlace && rows == MR) {
+              pa = a + ((<usize>pc * m + ic + ir) << 2);
+              aStep = <usize>m << 2;
+            }
             const ct = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
-            microKernel(kc, pa, pb, ct, ldc, rows, cols, addToC, edgeTile);
+            microKernel(kc, pa, aStep, pb, ct, ldc, rows, cols, addToC, edgeTile);
           }
         }
       }
@@ -257,17 +278,18 @@ function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32,
   v128.store(c, v2, 32);
 }
 
-// C tile (rows×cols at c, row stride ldc bytes) = or += Σ_p pa[p]·pb[p] over kc steps,
-// where pa is a packed MR×kc sliver of A and pb a packed kc×NR sliver of B. The padded full
-// MR×NR tile is always computed; an edge tile goes through the `edge` scratch so that only
-// the valid rows×cols of C are written.
-function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: i32, cols: i32, addToC: bool, edge: usize): void {
+// C tile (rows×cols at c, row stride ldc bytes) = or += Σ_p a_p ⊗ b_p over kc steps, where
+// a_p (MR values) is at pa + p·aStep (aStep = MR·4 when packed, one row of A when read in
+// place) and b_p (NR values) at pb + p·NR·4 in a packed sliver of B. The padded full MR×NR
+// tile is always computed; an edge tile goes through the `edge` scratch so that only the
+// valid rows×cols of C are written.
+function microKernel(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, rows: i32, cols: i32, addToC: bool, edge: usize): void {
   const full = rows == MR && cols == NR;
   const out = full ? c : edge;
   const ldo = full ? ldc : <usize>(NR << 2);
   const addOut = full && addToC;
-  if (MR == 3) kernel3x12(kc, pa, pb, out, ldo, addOut);
-  else kernel4x8(kc, pa, pb, out, ldo, addOut);
+  if (MR == 3) kernel3x12(kc, pa, aStep, pb, out, ldo, addOut);
+  else kernel4x8(kc, pa, aStep, pb, out, ldo, addOut);
   if (!full) {
     for (let i = 0; i < rows; i++) {
       const ci = c + <usize>i * ldc;
@@ -282,9 +304,10 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: 
 }
 
 // 4×8 register tile: rows r = 0..3 each hold two f32x4 accumulators (columns 0-3, 4-7).
-// Per k step: load B[p, 0..8) once as two vectors, splat A[r, p] and multiply-add.
+// Per k step p: load op(B)[p, 0..8) once as two vectors b0, b1; for each row r splat
+// op(A)[r, p] into all four lanes and do c_r0 += a·b0, c_r1 += a·b1 (an outer product).
 // @ts-ignore: decorator
-@inline function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
+@inline function kernel4x8(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -301,7 +324,7 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: 
     c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa, 12);
     c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
-    pa += 16;
+    pa += aStep;
     pb += 32;
   }
   storeRow8(c, c00, c01, addToC);
@@ -310,9 +333,10 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: 
   storeRow8(c + 3 * ldc, c30, c31, addToC);
 }
 
-// 3×12 register tile (relaxed build): rows r = 0..2 each hold three f32x4 accumulators.
+// 3×12 register tile (relaxed build): the same outer-product step with three rows of three
+// f32x4 accumulators (columns 0-3, 4-7, 8-11).
 // @ts-ignore: decorator
-@inline function kernel3x12(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
+@inline function kernel3x12(kc: i32, pa: usize, aStep: usize, pb: usize, c: usize, ldc: usize, addToC: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0);
@@ -327,7 +351,7 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, rows: 
     c10 = madd(av, b0, c10); c11 = madd(av, b1, c11); c12 = madd(av, b2, c12);
     av = v128.load32_splat(pa, 8);
     c20 = madd(av, b0, c20); c21 = madd(av, b1, c21); c22 = madd(av, b2, c22);
-    pa += 12;
+    pa += aStep;
     pb += 48;
   }
   storeRow12(c, c00, c01, c02, addToC);

@@ -41,7 +41,7 @@ const REFERENCE_MAX_FLOPS = 2 * 128 * 784 * 512;
 
 /** Timing budget per cell: warm up for WARMUP_MS (at least 2 calls), then time calls. */
 const WARMUP_MS = 250;
-const MEASURE_MS = 1000;
+const MEASURE_MS = 700;
 const MIN_RUNS = 3;
 const MAX_RUNS = 25;
 
