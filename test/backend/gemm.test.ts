@@ -10,19 +10,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Kernels, Storage } from '../../src/backend/kernels.js';
-import { ReferenceKernels } from '../../src/backend/reference.js';
-import { loadWasmKernels } from '../../src/backend/wasm.js';
 import { AliasError } from '../../src/errors.js';
 import { Random } from '../../src/random.js';
 
-const reference = new ReferenceKernels();
-const plain = await loadWasmKernels({ relaxed: false });
-const relaxed = await loadWasmKernels({ relaxed: true });
-const wasmBuilds = [
-  { label: 'wasm plain SIMD', kernels: plain },
-  { label: 'wasm relaxed SIMD', kernels: relaxed },
-];
-const allBackends = [{ label: 'reference', kernels: reference as Kernels }, ...wasmBuilds];
+import { allBackends, reference, wasmBuilds } from '../helpers/kernel-backends.js';
 
 /** Guard floats after C: the kernel must write exactly m·n values. */
 const PAD = 7;

@@ -6,17 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ActivationKind, Kernels, Storage, TargetEncoding } from '../../src/backend/kernels.js';
-import { ReferenceKernels } from '../../src/backend/reference.js';
-import { loadWasmKernels } from '../../src/backend/wasm.js';
 
-const reference = new ReferenceKernels();
-const plain = await loadWasmKernels({ relaxed: false });
-const relaxed = await loadWasmKernels({ relaxed: true });
-const wasmBuilds = [
-  { label: 'wasm plain SIMD', kernels: plain },
-  { label: 'wasm relaxed SIMD', kernels: relaxed },
-];
-const allBackends = [{ label: 'reference', kernels: reference as Kernels }, ...wasmBuilds];
+import { allBackends, plain, reference, relaxed, wasmBuilds } from '../helpers/kernel-backends.js';
 
 const RUNS = { seed: 42, numRuns: 80 };
 /** Unit roundoff of float32: one rounding moves a value by at most U·|value|. */
