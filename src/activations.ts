@@ -13,7 +13,7 @@
  */
 
 import type { Kernels } from './backend/kernels.js';
-import type { Batch } from './layers/layer.js';
+import type { Batch } from './core/batch.js';
 import { ConfigError } from './errors.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;

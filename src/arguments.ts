@@ -24,3 +24,11 @@ export function requireNonNegative(where: string, name: string, value: number): 
   requireFinite(where, name, value);
   if (!(value >= 0)) throw new ValueError(`${where}: ${name} must be ≥ 0, got ${value}`);
 }
+
+/** Throws unless value is an integer ≥ min (epochs ≥ 0, batchSize ≥ 1, ...). */
+export function requireInteger(where: string, name: string, value: number, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    const expected = min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
+    throw new ValueError(`${where}: ${name} must be ${expected}, got ${String(value)}`);
+  }
+}

@@ -7,7 +7,7 @@
  *   meanSquaredError               binary accuracy for one output unit, else categorical
  */
 
-import type { Batch } from './layers/layer.js';
+import type { Batch } from './core/batch.js';
 import type { LossName } from './losses.js';
 import { ConfigError } from './errors.js';
 

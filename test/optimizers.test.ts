@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../src/backend/kernels.js';
 import { ReferenceKernels } from '../src/backend/reference.js';
 import { loadWasmKernels } from '../src/backend/wasm.js';
-import type { Weight } from '../src/layers/layer.js';
+import type { Weight } from '../src/core/weight.js';
 import { Tensor } from '../src/tensor.js';
 import { Adam, AdamW, Optimizer, RMSprop, SGD, adam, adamw, getOptimizer, rmsprop, sgd } from '../src/optimizers/index.js';
 import { l2 } from '../src/regularizers.js';

@@ -140,10 +140,10 @@ export class ReferenceKernels implements Kernels {
   }
 
   softmaxCrossEntropy(
-    logits: Storage, targets: Storage, grad: Storage, m: number, n: number,
+    logits: Storage, targets: Storage, grad: Storage | null, m: number, n: number,
     encoding: TargetEncoding, gradScale: number,
   ): number {
-    const Z = logits.view(), T = targets.view(), G = grad.view();
+    const Z = logits.view(), T = targets.view(), G = grad?.view() ?? null;
     let total = 0;
     const target = (i: number, j: number): number =>
       encoding === 'sparse' ? (T[i] === j ? 1 : 0) : T[i * n + j];
@@ -163,6 +163,7 @@ export class ReferenceKernels implements Kernels {
         loss += t * (logSumExp - Z[row + j]);
       }
       total += loss;
+      if (G === null) continue;
       for (let j = 0; j < n; j++) {
         const p = Math.exp(Z[row + j] - logSumExp);
         G[row + j] = gradScale * (p * targetSum - target(i, j));

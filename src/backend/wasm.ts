@@ -153,11 +153,11 @@ export class WasmKernels implements Kernels {
   }
 
   softmaxCrossEntropy(
-    logits: Storage, targets: Storage, grad: Storage, m: number, n: number,
+    logits: Storage, targets: Storage, grad: Storage | null, m: number, n: number,
     encoding: TargetEncoding, gradScale: number,
   ): number {
     return this.exports.softmaxCrossEntropy(
-      this.ptr(logits), this.ptr(targets), this.ptr(grad), m, n, encoding === 'sparse' ? 1 : 0, gradScale,
+      this.ptr(logits), this.ptr(targets), grad === null ? 0 : this.ptr(grad), m, n, encoding === 'sparse' ? 1 : 0, gradScale,
     );
   }
 

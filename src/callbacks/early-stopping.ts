@@ -14,8 +14,7 @@
  * ends, including when it runs out of epochs (Keras 3 does the same since 3.4).
  */
 
-import type { Callback, Logs } from '../model/callbacks.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
 import { ValueError } from '../errors.js';
 
@@ -52,7 +51,7 @@ export class EarlyStopping implements Callback {
   best = Infinity;
   private wait = 0;
   private bestWeights: Float32Array[] | null = null;
-  private model: Sequential | null = null;
+  private model: TrainingModel | null = null;
 
   constructor(args: EarlyStoppingArgs = {}) {
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 0, 'earlyStopping');
@@ -64,7 +63,7 @@ export class EarlyStopping implements Callback {
     this.verbose = args.verbose ?? 0;
   }
 
-  setModel(model: Sequential): void {
+  setModel(model: TrainingModel): void {
     this.model = model;
   }
 

@@ -9,8 +9,7 @@
  * It logs the learning rate as `learning_rate`, so History shows the schedule it produced.
  */
 
-import type { Callback, Logs } from '../model/callbacks.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
 import { ValueError } from '../errors.js';
 
@@ -43,7 +42,7 @@ export class ReduceLROnPlateau implements Callback {
   private best = Infinity;
   private wait = 0;
   private cooldownCounter = 0;
-  private model: Sequential | null = null;
+  private model: TrainingModel | null = null;
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 1e-4, 'reduceLROnPlateau');
@@ -57,7 +56,7 @@ export class ReduceLROnPlateau implements Callback {
     this.verbose = args.verbose ?? 0;
   }
 
-  setModel(model: Sequential): void {
+  setModel(model: TrainingModel): void {
     this.model = model;
   }
 

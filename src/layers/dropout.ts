@@ -22,7 +22,8 @@
  * batch gets a fresh mask, and both backends draw the same mask for the same seed.
  */
 
-import { Layer, type Batch, type BuildContext, type LayerArgs } from './layer.js';
+import { Layer, type BuildContext, type LayerArgs } from './layer.js';
+import type { Batch } from '../core/batch.js';
 import { mixKey } from '../random.js';
 import { ConfigError, ValueError } from '../errors.js';
 

@@ -4,7 +4,7 @@
  * for every logged metric, as Keras records them.
  */
 
-import type { Callback, Logs } from './callbacks.js';
+import type { Callback, Logs } from './callback.js';
 
 export interface TrainingParams {
   epochs: number;

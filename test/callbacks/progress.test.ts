@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressBar, formatLogs, progressBar } from '../../src/model/progress.js';
+import { ProgressBar, formatLogs, progressBar } from '../../src/callbacks/progress.js';
 
 function capture(isTTY: boolean): { out: { isTTY: boolean; write(t: string): void }; text: () => string } {
   let text = '';

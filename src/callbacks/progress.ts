@@ -9,7 +9,7 @@
  * prints nothing (no callback is installed).
  */
 
-import type { Callback, Logs } from './callbacks.js';
+import type { Callback, Logs } from './callback.js';
 
 const BAR_WIDTH = 20;
 const REDRAW_MS = 50;

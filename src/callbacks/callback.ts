@@ -1,17 +1,37 @@
 /**
  * Callbacks: plain objects with any of these hooks, as in TensorFlow.js. `fit` calls them in
- * order and awaits any that return a Promise. Built-in callbacks (early stopping, learning
- * rate schedules, checkpoints) are such objects too.
+ * order and awaits any that return a Promise. The built-in callbacks (early stopping,
+ * learning-rate schedules, the progress bar, History) are such objects too.
+ *
+ * A callback sees the model through `TrainingModel`: the few things a callback may read or
+ * change while training runs. It does not depend on Sequential, so callbacks sit below the
+ * model and any model that offers these members can be trained with them.
  */
 
-import type { Sequential } from './sequential.js';
+import type { Weight } from '../core/weight.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { History } from './history.js';
 
 /** Numbers logged during training: loss, accuracy, val_loss, val_accuracy, ... */
 export type Logs = Record<string, number>;
 
+/** What a callback may use of the model being trained. */
+export interface TrainingModel {
+  /** Set to true to end `fit` after the current batch's epoch. */
+  stopTraining: boolean;
+  /** The compiled optimizer (schedules change its learningRate). */
+  readonly optimizer: Optimizer;
+  /** The History of the running fit. */
+  readonly history: History | null;
+  /** Every weight, in Keras order (moving statistics included). */
+  weights(): Weight[];
+  /** Replaces every weight, in `weights()` order. */
+  setWeights(values: Float32Array[]): void;
+}
+
 export interface Callback {
   /** Called once before training with the model being trained. */
-  setModel?(model: Sequential): void;
+  setModel?(model: TrainingModel): void;
   onTrainBegin?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
