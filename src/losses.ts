@@ -33,7 +33,7 @@ import type { Batch } from './core/batch.js';
 import type { ActivationName } from './activations.js';
 import { ConfigError } from './errors.js';
 
-export const LOSSES = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'] as const;
+const LOSSES = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 const ALIASES: Record<string, LossName> = {
@@ -45,7 +45,7 @@ const ALIASES: Record<string, LossName> = {
 };
 
 /** Probabilities are clipped to [EPSILON, 1 - EPSILON] before a log (Keras backend epsilon). */
-export const EPSILON = 1e-7;
+const EPSILON = 1e-7;
 
 /** Resolves a loss name (camelCase or Keras snake_case). */
 export function getLoss(name: string): LossName {

@@ -11,7 +11,7 @@ import type { Batch } from './core/batch.js';
 import type { LossName } from './losses.js';
 import { ConfigError } from './errors.js';
 
-export const METRICS = ['accuracy'] as const;
+const METRICS = ['accuracy'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 const ALIASES: Record<string, MetricName> = { accuracy: 'accuracy', acc: 'accuracy' };
@@ -43,7 +43,7 @@ export function accuracySum(loss: LossName, output: Batch, targets: Batch): numb
 }
 
 /** Index of the largest of values[offset .. offset+n) (the first, on ties). */
-export function argmax(values: Float32Array, offset: number, n: number): number {
+function argmax(values: Float32Array, offset: number, n: number): number {
   let best = 0;
   for (let j = 1; j < n; j++) if (values[offset + j] > values[offset + best]) best = j;
   return best;

@@ -28,7 +28,7 @@ function makeWeight(k: Kernels, values: number[], grad: number[], trainable = tr
 
 function expectValues(actual: Float32Array, expected: number[], tol = 1e-6): void {
   expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => expect(Math.abs(actual[i] - e), `[${i}]: got ${actual[i]}, expected ${e}`).toBeLessThanOrEqual(tol));
+  for (const [i, e] of expected.entries()) expect(Math.abs(actual[i] - e), `[${i}]: got ${actual[i]}, expected ${e}`).toBeLessThanOrEqual(tol);
 }
 
 const W0 = [1, -2, 0.5];

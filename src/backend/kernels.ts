@@ -201,7 +201,7 @@ export interface Kernels {
 
 
 /** True when [a, a+an) and [b, b+bn) share an element (empty ranges never overlap). */
-export function overlaps(a: Storage, an: number, b: Storage, bn: number): boolean {
+function overlaps(a: Storage, an: number, b: Storage, bn: number): boolean {
   if (an <= 0 || bn <= 0) return false;
   return a.address < b.address + bn && b.address < a.address + an;
 }

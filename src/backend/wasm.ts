@@ -11,7 +11,7 @@
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
 import { checkGemmAliasing } from './kernels.js';
 import { Allocator } from './memory.js';
-import { ValueError } from '../errors.js';
+import { ValueError, WasmnnError } from '../errors.js';
 
 /** The module's exports, as the kernels in assembly/ declare them (offsets in bytes). */
 interface KernelExports {
@@ -210,7 +210,7 @@ export class WasmKernels implements Kernels {
     // The bias corrections 1 - b^t are computed here once, in float64, and passed in.
     this.exports.adamUpdate(
       this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon,
-      1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t), weightDecay,
+      1 - beta1 ** t, 1 - beta2 ** t, weightDecay,
     );
   }
 
@@ -308,7 +308,7 @@ export function simdSupported(): boolean {
  * True where relaxed SIMD validates. In Node 20 it sits behind a V8 flag that can be set at
  * run time before the module is compiled; Node ≥ 22 and current browsers have it on.
  */
-export async function relaxedSimdSupported(): Promise<boolean> {
+async function relaxedSimdSupported(): Promise<boolean> {
   const probe = relaxedProbe();
   if (WebAssembly.validate(probe)) return true;
   if (!isNode) return false;
@@ -323,7 +323,7 @@ async function fetchBytes(url: URL): Promise<BufferSource> {
     return new Uint8Array(await readFile(url));
   }
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
+  if (!response.ok) throw new WasmnnError(`could not load ${url.href}: HTTP ${response.status}`);
   return response.arrayBuffer();
 }
 
@@ -342,7 +342,7 @@ export async function loadWasmKernels(options: WasmOptions = {}): Promise<WasmKe
   try {
     bytes = await fetchBytes(url);
   } catch (error) {
-    throw new Error(`wasmnn: ${url.pathname} is missing; run \`npm run build\` (${(error as Error).message})`);
+    throw new WasmnnError(`wasmnn: ${url.pathname} is missing; run \`npm run build\` (${(error as Error).message})`);
   }
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
   const module = await WebAssembly.compile(bytes);

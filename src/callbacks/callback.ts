@@ -10,10 +10,17 @@
 
 import type { Weight } from '../core/weight.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { History } from './history.js';
 
 /** Numbers logged during training: loss, accuracy, val_loss, val_accuracy, ... */
 export type Logs = Record<string, number>;
+
+/** What callbacks may note in the History of the running fit (see history.ts). */
+export interface TrainingRecord {
+  /** Epoch at which a callback stopped training early. */
+  stoppedEpoch: number | null;
+  /** Epoch whose weights a callback judged best. */
+  bestEpoch: number | null;
+}
 
 /** What a callback may use of the model being trained. */
 export interface TrainingModel {
@@ -22,7 +29,7 @@ export interface TrainingModel {
   /** The compiled optimizer (schedules change its learningRate). */
   readonly optimizer: Optimizer;
   /** The History of the running fit. */
-  readonly history: History | null;
+  readonly history: TrainingRecord | null;
   /** Every weight, in Keras order (moving statistics included). */
   weights(): Weight[];
   /** Replaces every weight, in `weights()` order. */

@@ -16,7 +16,7 @@
 
 import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
-import { ValueError } from '../errors.js';
+import { ConfigError, ValueError } from '../errors.js';
 
 export interface EarlyStoppingArgs {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -67,6 +67,12 @@ export class EarlyStopping implements Callback {
     this.model = model;
   }
 
+  /** The model set by `setModel` (fit calls it before any other hook). */
+  private get trainee(): TrainingModel {
+    if (this.model === null) throw new ConfigError(`earlyStopping: used before setModel; pass it to fit({ callbacks: [...] })`);
+    return this.model;
+  }
+
   onTrainBegin(): void {
     this.wait = 0;
     this.stoppedEpoch = null;
@@ -95,15 +101,16 @@ export class EarlyStopping implements Callback {
     }
     if (this.wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
-      this.model!.stopTraining = true;
+      this.trainee.stopTraining = true;
     }
     this.record();
   }
 
   onTrainEnd(): void {
-    if (this.restoreBestWeights && this.bestWeights !== null) this.model!.setWeights(this.bestWeights);
+    if (this.restoreBestWeights && this.bestWeights !== null) this.trainee.setWeights(this.bestWeights);
     if (this.verbose && this.stoppedEpoch !== null) {
-      console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping` + (this.restoreBestWeights && this.bestEpoch !== null ? `; restored the weights of epoch ${this.bestEpoch + 1}` : ''));
+      const restored = this.restoreBestWeights && this.bestEpoch !== null ? `; restored the weights of epoch ${this.bestEpoch + 1}` : '';
+      console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping${restored}`);
     }
     this.record();
   }
@@ -118,7 +125,7 @@ export class EarlyStopping implements Callback {
 
   /** Copies of every weight (moving statistics included) on the JS heap. */
   private snapshot(): Float32Array[] {
-    return this.model!.weights().map((w) => w.value.data.slice());
+    return this.trainee.weights().map((w) => w.value.data.slice());
   }
 }
 

@@ -8,7 +8,7 @@
  */
 
 import type { Callback, Logs, TrainingModel } from './callback.js';
-import { ValueError } from '../errors.js';
+import { ConfigError, ValueError } from '../errors.js';
 
 export type Schedule = (epoch: number, learningRate: number) => number;
 
@@ -35,8 +35,14 @@ export class LearningRateScheduler implements Callback {
     this.model = model;
   }
 
+  /** The model set by `setModel` (fit calls it before any other hook). */
+  private get trainee(): TrainingModel {
+    if (this.model === null) throw new ConfigError(`learningRateScheduler: used before setModel; pass it to fit({ callbacks: [...] })`);
+    return this.model;
+  }
+
   onEpochBegin(epoch: number): void {
-    const optimizer = this.model!.optimizer;
+    const optimizer = this.trainee.optimizer;
     const next = this.schedule(epoch, optimizer.learningRate);
     if (typeof next !== 'number' || !Number.isFinite(next) || next < 0) {
       throw new ValueError(`learningRateScheduler: the schedule returned ${next} at epoch ${epoch}; expected a finite number ≥ 0`);
@@ -46,7 +52,7 @@ export class LearningRateScheduler implements Callback {
   }
 
   onEpochEnd(_epoch: number, logs: Logs = {}): void {
-    logs.learning_rate = this.model!.optimizer.learningRate;
+    logs.learning_rate = this.trainee.optimizer.learningRate;
   }
 }
 

@@ -11,7 +11,7 @@
 
 import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
-import { ValueError } from '../errors.js';
+import { ConfigError, ValueError } from '../errors.js';
 
 export interface ReduceLROnPlateauArgs {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -60,6 +60,12 @@ export class ReduceLROnPlateau implements Callback {
     this.model = model;
   }
 
+  /** The model set by `setModel` (fit calls it before any other hook). */
+  private get trainee(): TrainingModel {
+    if (this.model === null) throw new ConfigError(`reduceLROnPlateau: used before setModel; pass it to fit({ callbacks: [...] })`);
+    return this.model;
+  }
+
   onTrainBegin(): void {
     this.best = this.monitor.worst();
     this.wait = 0;
@@ -67,7 +73,7 @@ export class ReduceLROnPlateau implements Callback {
   }
 
   onEpochEnd(epoch: number, logs: Logs = {}): void {
-    const optimizer = this.model!.optimizer;
+    const optimizer = this.trainee.optimizer;
     logs.learning_rate = optimizer.learningRate;
     const current = logs[this.monitor.name];
     if (current === undefined) {

@@ -6,6 +6,7 @@
 
 import type { Kernels, Storage } from '../backend/kernels.js';
 import type { Tensor } from '../tensor.js';
+import { ConfigError } from '../errors.js';
 
 /** A penalty on a weight, added to the loss (see regularizers.ts). */
 export interface Regularizer {
@@ -27,4 +28,10 @@ export interface Weight {
   grad: Tensor | null;
   trainable: boolean;
   regularizer: Regularizer | null;
+}
+
+/** The gradient buffer of a trainable weight (only non-trainable weights have none). */
+export function gradientOf(weight: Weight): Tensor {
+  if (weight.grad === null) throw new ConfigError(`weight '${weight.name}' is not trainable and has no gradient`);
+  return weight.grad;
 }

@@ -54,7 +54,7 @@ async function loadAll(): Promise<{ x: Float32Array; y: Float32Array }> {
 }
 
 /** Picks rows `indices` of (x, y) into a new Dataset. */
-export function takeRows(x: Float32Array, y: Float32Array, indices: ArrayLike<number>, sampleShape: number[], numClasses: number): Dataset {
+function takeRows(x: Float32Array, y: Float32Array, indices: ArrayLike<number>, sampleShape: number[], numClasses: number): Dataset {
   const size = x.length / y.length;
   const outX = new Float32Array(indices.length * size), outY = new Float32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {

@@ -22,7 +22,7 @@ export type FlatArray = Float32Array | Float64Array | Int32Array | Uint8Array | 
 export type Rows = Tensor | FlatArray | NestedArray[];
 
 /** True for flat data (a typed array, or an array of plain numbers). */
-export function isFlat(data: Rows): data is FlatArray {
+function isFlat(data: Rows): data is FlatArray {
   if (data instanceof Tensor) return false;
   if (ArrayBuffer.isView(data)) return true;
   return Array.isArray(data) && (data.length === 0 || typeof data[0] === 'number');
@@ -77,7 +77,7 @@ export function readValues(data: TensorLike, argument: string): { shape: number[
  * The row size of `data` when it holds `n` samples: flat data must hold a multiple of n
  * values (0 samples of a flat array hold rows of size 1 by convention).
  */
-export function rowSizeFor(data: Rows, n: number, argument: string): number {
+function rowSizeFor(data: Rows, n: number, argument: string): number {
   if (!isFlat(data)) return naturalRowSize(data);
   if (n === 0) {
     if (data.length !== 0) throw new ShapeError(`${argument}: expected 0 values for 0 samples, got ${data.length}`);

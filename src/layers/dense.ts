@@ -13,7 +13,7 @@
 
 import { Layer, type LayerArgs } from './layer.js';
 import type { Batch } from '../core/batch.js';
-import type { Regularizer, Weight } from '../core/weight.js';
+import { gradientOf, type Regularizer, type Weight } from '../core/weight.js';
 import { activationBackward, activationForward, getActivation, type ActivationName } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
@@ -122,17 +122,22 @@ export class Dense extends Layer {
   /** Backward from dz = ∂loss/∂z directly (used when the loss is fused with the activation). */
   override backwardFromLogits(dz: Batch, computeInputGradient = true): Batch {
     const k = this.kernels;
-    const x = this.lastInput!;
+    const x = this.requireInput();
     const rows = dz.rows;
     // dW = xᵀ·dz   (in×rows)·(rows×units)
-    k.gemm(true, false, this.inputSize, this.units, rows, x.storage, dz.storage, this.kernel.grad!.storage, false);
+    k.gemm(true, false, this.inputSize, this.units, rows, x.storage, dz.storage, gradientOf(this.kernel).storage, false);
     // db = Σ_rows dz
-    if (this.bias) k.columnSums(dz.storage, this.bias.grad!.storage, rows, this.units, false);
+    if (this.bias) k.columnSums(dz.storage, gradientOf(this.bias).storage, rows, this.units, false);
     if (!computeInputGradient) return dz;
     // dx = dz·Wᵀ   (rows×units)·(units×in)
     const dx = this.buffers.get('dx', rows, this.inputSize);
     k.gemm(false, true, rows, this.inputSize, this.units, dz.storage, this.kernel.value.storage, dx.storage, false);
     return dx;
+  }
+
+  private requireInput(): Batch {
+    if (this.lastInput === null) throw new ValueError(`${this.name}: backward called before forward`);
+    return this.lastInput;
   }
 
   private requireForward(): Batch {

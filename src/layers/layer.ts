@@ -113,8 +113,9 @@ export abstract class Layer {
    * order of the calls is the order of `weights()`.
    */
   protected addWeight(name: string, shape: number[], initializer: Initializer, options: WeightOptions = {}): Weight {
+    if (this.random === null) throw new ConfigError(`${this.name}: addWeight is called from buildWeights, during build`);
     const trainable = options.trainable ?? true;
-    const values = initializer(shape, this.random!);
+    const values = initializer(shape, this.random);
     const value = new Tensor(shape, this.kernels.alloc(values.length), this.kernels);
     value.data.set(values);
     const grad = trainable ? new Tensor(shape, this.kernels.alloc(values.length), this.kernels) : null;

@@ -22,7 +22,7 @@ export interface RowMatrix {
 }
 
 /** Throws ValueError at the first NaN or ±Infinity. */
-export function assertFinite(values: Float32Array, argument: string, cols: number): void {
+function assertFinite(values: Float32Array, argument: string, cols: number): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       throw new ValueError(`${argument} contains ${values[i]} at sample ${Math.floor(i / cols)}, feature ${i % cols}; expected finite numbers`);

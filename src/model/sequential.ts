@@ -112,7 +112,9 @@ export class Sequential implements TrainingModel {
 
   /** Appends a layer. The first layer must declare `inputShape`. */
   add(layer: Layer): void {
-    if (this.layers.length === 0 && layer.declaredInputShape === null) {
+    const previous = this.layers.at(-1);
+    const inputShape = previous?.outputShape ?? layer.declaredInputShape;
+    if (inputShape === null) {
       throw new ConfigError(`sequential: the first layer (${layer.name}) needs an inputShape, e.g. dense({ units: 64, inputShape: [784] })`);
     }
     if (this.layers.length > 0 && layer.declaredInputShape !== null) {
@@ -128,7 +130,6 @@ export class Sequential implements TrainingModel {
       seed: this.seed,
       index: this.layers.length,
     };
-    const inputShape = this.layers.length === 0 ? layer.declaredInputShape! : this.layers[this.layers.length - 1].outputShape;
     layer.build(inputShape, context);
     this.layers.push(layer);
   }
@@ -207,7 +208,7 @@ export class Sequential implements TrainingModel {
       }
       return values;
     });
-    sources.forEach((values, i) => targets[i].value.data.set(values));
+    for (let i = 0; i < sources.length; i++) targets[i].value.data.set(sources[i]);
   }
 
   /** Number of weights: trainable and not. */

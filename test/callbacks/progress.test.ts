@@ -3,7 +3,9 @@ import { ProgressBar, formatLogs, progressBar } from '../../src/callbacks/progre
 
 function capture(isTTY: boolean): { out: { isTTY: boolean; write(t: string): void }; text: () => string } {
   let text = '';
-  return { out: { isTTY, write: (t: string) => void (text += t) }, text: () => text };
+  return { out: { isTTY, write: (t: string) => {
+    text += t;
+  } }, text: () => text };
 }
 
 describe('progress display', () => {
