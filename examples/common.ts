@@ -36,7 +36,7 @@ export function runIfMain(moduleUrl: string, run: (options: StudyOptions) => Pro
 }
 
 /**
- * The wasm backend without relaxed FMA (bit-identical everywhere, see DESIGN.md), unless
+ * The wasm backend without relaxed FMA (bit-identical everywhere, see docs/DESIGN.md, "Build and loading"), unless
  * the caller (a test) has already chosen one.
  */
 export async function useBackend(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Seeded randomness. One seed reaches everything (DESIGN.md, "Randomness"): initializers,
+ * Seeded randomness. One seed reaches everything (docs/DESIGN.md, "Randomness"): initializers,
  * shuffling and the validation split draw from `Random`; dropout masks come from the
  * counter-based `hash32`, which the AssemblyScript kernels implement bit for bit.
  * Library code never calls Math.random.

@@ -1,5 +1,5 @@
 /**
- * Weight penalties, added to the loss (the *mean* batch loss, see SEMANTICS.md):
+ * Weight penalties, added to the loss (the *mean* batch loss, see docs/SEMANTICS.md, "Penalties"):
  *
  *   l1(λ):        λ·Σ|w|              gradient λ·sign(w)   (subgradient 0 at w = 0)
  *   l2(λ):        λ·Σw²               gradient 2λ·w
