@@ -7,8 +7,8 @@
  *     for each batch of batchSize samples:   trainStep; running means of loss and metrics
  *     validate (inference mode), log, callbacks; stop if a callback set stopTraining
  *
- * Callbacks run in Keras's order: the progress bar, the user's, then History, so that
- * History records what the others add to the logs (e.g. learning_rate).
+ * Callbacks run in Keras's order: the user's, then History, then the progress bar, so that
+ * History and the bar show what the user's callbacks add to the logs (e.g. learning_rate).
  */
 
 import { callAll, type Callback, type Logs, type TrainingModel } from '../callbacks/callback.js';
@@ -86,13 +86,12 @@ export async function fitLoop(run: FitRun, data: FitData, settings: FitSettings)
   const history = new History();
   model.history = history;
 
-  const callbacks: Callback[] = [];
+  const callbacks: Callback[] = [...run.callbacks, history];
   if (verbose > 0) {
     const bar = new ProgressBar(verbose as 1 | 2);
     bar.configure(epochs, steps);
     callbacks.push(bar);
   }
-  callbacks.push(...run.callbacks, history);
   history.params = { epochs, initialEpoch, batchSize, samples, steps, validationSamples: validation ? validation[0].rows : 0, verbose };
   for (const callback of callbacks) callback.setModel?.(model);
 
