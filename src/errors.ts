@@ -20,6 +20,9 @@ export class ValueError extends WasmnnError {}
 /** A configuration is invalid: unknown name, missing compile, wrong option type. */
 export class ConfigError extends WasmnnError {}
 
+/** The WebAssembly kernels could not be loaded or compiled; the message says where it looked and the fix. */
+export class BackendError extends WasmnnError {}
+
 /** A kernel's output overlaps an input it may not alias. */
 export class AliasError extends WasmnnError {}
 

@@ -12,6 +12,7 @@ import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } fr
 import { checkGemmAliasing } from './kernels.js';
 import { Allocator } from './memory.js';
 import { ValueError } from '../errors.js';
+import { compileKernelsFile, isNode } from './wasm-file.js';
 
 /** The module's exports, as the kernels in assembly/ declare them (offsets in bytes). */
 interface KernelExports {
@@ -297,8 +298,6 @@ function relaxedProbe(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
 /** True where this engine runs WebAssembly SIMD (128-bit). */
 export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
@@ -317,16 +316,6 @@ export async function relaxedSimdSupported(): Promise<boolean> {
   return WebAssembly.validate(probe);
 }
 
-async function fetchBytes(url: URL): Promise<BufferSource> {
-  if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
 export interface WasmOptions {
   /** Use the relaxed-SIMD (FMA) build where available (default true). */
   relaxed?: boolean;
@@ -338,14 +327,8 @@ export async function loadWasmKernels(options: WasmOptions = {}): Promise<WasmKe
   const url = relaxed
     ? new URL('../../build/kernels-relaxed.wasm', import.meta.url)
     : new URL('../../build/kernels.wasm', import.meta.url);
-  let bytes: BufferSource;
-  try {
-    bytes = await fetchBytes(url);
-  } catch (error) {
-    throw new Error(`wasmnn: ${url.pathname} is missing; run \`npm run build\` (${(error as Error).message})`);
-  }
+  const module = await compileKernelsFile(url);
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-  const module = await WebAssembly.compile(bytes);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return new WasmKernels(instance.exports as unknown as KernelExports, memory, relaxed);
 }
