@@ -19,7 +19,7 @@ const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 function howToFix(url: URL): string {
   if (url.protocol !== 'file:') {
     return 'Serve the .wasm files at that address (dist/build/ beside dist/src/), or let your bundler copy them: ' +
-      "Vite does for `new URL('...', import.meta.url)`; its dev server needs `optimizeDeps: { exclude: ['wasmnn'] }`.";
+      "Vite does for `new URL('...', import.meta.url)`; the dev server of Vite 6 needs `optimizeDeps: { exclude: ['wasmnn'] }`.";
   }
   if (url.pathname.includes('/node_modules/')) return 'Reinstall wasmnn (`npm install wasmnn`): its package ships dist/build/*.wasm.';
   return 'Build it: `npm run build` in the wasmnn repository (`npm install` builds build/*.wasm too).';
@@ -34,7 +34,8 @@ function location(url: URL): string {
 async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   try {
     if (isNode && url.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
+      // getBuiltinModule, not import(): a call bundlers for the browser do not try to resolve.
+      const { readFile } = process.getBuiltinModule('node:fs/promises');
       return new Uint8Array(await readFile(url));
     }
     const response = await fetch(url);

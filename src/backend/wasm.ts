@@ -10,7 +10,7 @@
 
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
 import { checkGemmAliasing } from './kernels.js';
-import { Allocator } from './memory.js';
+import { Allocator, type GrowableMemory } from './memory.js';
 import { ValueError } from '../errors.js';
 import { compileKernelsFile, isNode } from './wasm-file.js';
 
@@ -57,7 +57,7 @@ class WasmStorage implements Storage {
   freed = false;
 
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: GrowableMemory,
     /** Byte offset in linear memory (16-byte aligned). */
     readonly byteOffset: number,
     readonly length: number,
@@ -84,7 +84,9 @@ export class WasmKernels implements Kernels {
 
   constructor(
     private readonly exports: KernelExports,
-    private readonly memory: WebAssembly.Memory,
+    // The module's WebAssembly.Memory, typed by what is used of it, so that the published
+    // declarations need no DOM lib (Node's types have no WebAssembly namespace).
+    private readonly memory: GrowableMemory,
     /** True when this instance runs the relaxed-SIMD (FMA) build. */
     readonly relaxed: boolean,
   ) {
@@ -311,8 +313,8 @@ export async function relaxedSimdSupported(): Promise<boolean> {
   const probe = relaxedProbe();
   if (WebAssembly.validate(probe)) return true;
   if (!isNode) return false;
-  const v8 = await import('node:v8');
-  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  // getBuiltinModule, not import(): a call bundlers for the browser do not try to resolve.
+  process.getBuiltinModule('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
   return WebAssembly.validate(probe);
 }
 
