@@ -21,7 +21,7 @@
  *   npx tsx examples/adamw.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import {
   denseKernels, fitDigits, fixed, mlp, percent, pixelWeights, print, runIfMain, startStudy, table, weightStats,
   type Optimizer, type Regularizer, type StudyOptions,

@@ -16,7 +16,7 @@
  *   npx tsx examples/batch-norm.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { fitOrDiverge, fixed, mlp, percent, print, runIfMain, startStudy, table, type StudyOptions } from './common.js';
 
 export interface BatchNormRun {

@@ -19,7 +19,7 @@
  *   npx tsx examples/l1-vs-l2.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import {
   denseKernels, fitDigits, fixed, histogram, mlp, percent, pixelWeights, print, runIfMain, startStudy, table, weightStats,
   type Regularizer, type StudyOptions,

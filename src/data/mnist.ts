@@ -12,7 +12,7 @@
  */
 
 import { Random } from '../random.js';
-import { ValueError } from '../errors.js';
+import { ConfigError, ValueError } from '../errors.js';
 import { requireInteger } from '../arguments.js';
 import { shuffledIndices, takeRows, type Dataset } from './dataset.js';
 import { IDX_FILE_NAMES, loadIdxQuadruple } from './idx-dataset.js';
@@ -38,8 +38,11 @@ let cache: { x: Float32Array; y: Float32Array } | null = null;
 /** All 10,000 digits in the package's order (by class). Node only: the digits ship as JSON. */
 async function loadAll(): Promise<{ x: Float32Array; y: Float32Array }> {
   if (cache) return cache;
-  const { createRequire } = await import('node:module');
-  const require = createRequire(import.meta.url);
+  if (typeof process === 'undefined') {
+    throw new ConfigError('loadMnist: runs in Node only (the digits are JSON files of the mnist package); in a browser, load your data and pass arrays to fit');
+  }
+  // getBuiltinModule, not import(): a call bundlers for the browser do not try to resolve.
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
   const parts: number[][] = [];
   for (let digit = 0; digit < 10; digit++) parts.push((require(`mnist/src/digits/${digit}.json`) as { data: number[] }).data);
   const n = parts.reduce((s, p) => s + p.length / PIXELS, 0);
