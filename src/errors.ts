@@ -23,6 +23,9 @@ export class ConfigError extends WasmnnError {}
 /** A kernel's output overlaps an input it may not alias. */
 export class AliasError extends WasmnnError {}
 
+/** The WebAssembly kernels are missing, do not compile, or are not the build that was asked for. */
+export class WasmBuildError extends WasmnnError {}
+
 /** Training produced a non-finite loss; the model keeps its last finite weights. */
 export class NonFiniteLossError extends WasmnnError {
   /** The History of the interrupted fit (epochs completed so far). */
