@@ -24,6 +24,7 @@ import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
 import { Tensor, sizeOf } from '../tensor.js';
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { checkOptions, type OptionSpec } from '../options.js';
 
 /** What a model hands a layer when building it. */
 export interface BuildContext {
@@ -49,6 +50,22 @@ export interface WeightOptions {
   trainable?: boolean;
   /** A penalty on it, added to the loss (default none). */
   regularizer?: Regularizer | null;
+}
+
+/** The options every layer takes. */
+export const LAYER_ARGS: OptionSpec<LayerArgs> = { inputShape: 'array', name: 'string' };
+
+/**
+ * Checks a layer's options (unknown keys, types) before anything is built. A Keras-style
+ * positional call such as `dense(128)` gets the options form in the message.
+ */
+export function layerArgs<T>(where: string, args: T, spec: OptionSpec<T>, positional?: keyof T): T {
+  if (positional !== undefined && (typeof args === 'number' || typeof args === 'string')) {
+    const shown = typeof args === 'string' ? `'${args}'` : String(args);
+    throw new ConfigError(`${where}: options are passed by name, as in ${where}({ ${String(positional)}: ${shown} })`);
+  }
+  checkOptions(where, args, spec);
+  return args;
 }
 
 const nameCounters = new Map<string, number>();

@@ -24,6 +24,7 @@ import type { Callback, Logs, TrainingModel } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
 import { ConfigError, ShapeError, ValueError, formatShape } from '../errors.js';
 import { requireInteger } from '../arguments.js';
+import { checkOptions, describe } from '../options.js';
 import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
 import { fitLoop, fitSettings, type FitData } from './fit.js';
 import { fusedOutputLayer, ownerName, penaltyOf, type Network } from './train-step.js';
@@ -101,6 +102,8 @@ export class Sequential implements TrainingModel {
   private training = false;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    checkOptions<SequentialOptions>('sequential', options, { seed: 'number', name: 'string' });
+    if (!Array.isArray(layers)) throw new ConfigError(`sequential: layers must be an array of layers, got ${describe(layers)}`);
     if (options.seed !== undefined && !Number.isInteger(options.seed)) {
       throw new ValueError(`sequential: seed must be an integer, got ${options.seed}`);
     }
@@ -166,6 +169,7 @@ export class Sequential implements TrainingModel {
 
   compile(options: CompileOptions): void {
     if (options === undefined || options === null) throw new ConfigError('compile: options { optimizer, loss } are required');
+    checkOptions<CompileOptions>('compile', options, { optimizer: ['object', 'string'], loss: 'string', metrics: 'array' });
     if (options.loss === undefined) throw new ConfigError("compile: 'loss' is required, e.g. 'sparseCategoricalCrossentropy'");
     if (options.optimizer === undefined) throw new ConfigError("compile: 'optimizer' is required, e.g. nn.optimizers.adam()");
     const loss = getLoss(options.loss);
@@ -237,9 +241,16 @@ export class Sequential implements TrainingModel {
   async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
     const compiled = this.requireCompiled();
     if (this.training) throw new ConfigError('fit: this model is already training');
+    checkOptions<FitOptions>('fit', options, {
+      epochs: 'number', batchSize: 'number', verbose: 'number', validationSplit: 'number', validationData: 'array',
+      shuffle: 'boolean', callbacks: ['array', 'object'], initialEpoch: 'number',
+    });
     const settings = fitSettings(options);
+    const callbacks = callbackList(options.callbacks);
+    if (options.validationData !== undefined && options.validationData.length !== 2) {
+      throw new ConfigError(`fit: validationData must be [x, y], got an array of length ${options.validationData.length}`);
+    }
     const data = this.fitData(x, y, options.validationData, settings.validationSplit);
-    const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
     this.training = true;
     try {
       return await fitLoop({
@@ -291,6 +302,7 @@ export class Sequential implements TrainingModel {
   /** Loss (with penalties, as Keras reports it) and metrics over a dataset, in inference mode. */
   evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): EvaluationResult {
     this.requireCompiled();
+    checkOptions<EvaluateOptions>('evaluate', options, { batchSize: 'number' });
     const batchSize = options.batchSize ?? 32;
     requireInteger('evaluate', 'batchSize', batchSize, 1);
     const inputs = this.inputRows(x, 'x');
@@ -323,6 +335,7 @@ export class Sequential implements TrainingModel {
   /** Outputs for x, in inference mode: a Tensor [n, ...outputShape]. */
   predict(x: TensorLike, options: EvaluateOptions = {}): Tensor {
     this.requireLayers();
+    checkOptions<EvaluateOptions>('predict', options, { batchSize: 'number' });
     const batchSize = options.batchSize ?? 32;
     requireInteger('predict', 'batchSize', batchSize, 1);
     const inputs = this.inputRows(x, 'x');
@@ -368,6 +381,20 @@ export class Sequential implements TrainingModel {
     this.buffers.disposeAll();
     this.compiled?.optimizer.dispose();
   }
+}
+
+/** The callbacks option as a list, each checked to be a callback object. */
+function callbackList(option: FitOptions['callbacks']): Callback[] {
+  const list = option === undefined ? [] : Array.isArray(option) ? option : [option];
+  list.forEach((callback, i) => {
+    if (typeof callback === 'function') {
+      throw new ConfigError(`fit: callbacks[${i}] is a function; a callback is an object of hooks: wrap it as nn.callbacks.lambda({ onEpochEnd: fn })`);
+    }
+    if (callback === null || typeof callback !== 'object') {
+      throw new ConfigError(`fit: callbacks[${i}] must be a callback object such as nn.callbacks.earlyStopping(), got ${describe(callback)}`);
+    }
+  });
+  return list;
 }
 
 /** A stack of layers: `nn.sequential([layer, ...], { seed })`. */
