@@ -14,7 +14,7 @@
 import { ConfigError } from './errors.js';
 
 /** What a value may be: typeof-style names, plus 'integer', 'array' and 'null'. */
-export type OptionType = 'number' | 'integer' | 'boolean' | 'string' | 'array' | 'function' | 'object' | 'null';
+type OptionType = 'number' | 'integer' | 'boolean' | 'string' | 'array' | 'function' | 'object' | 'null';
 
 /** For each key of an options type T, the type (or types) its value may have. */
 export type OptionSpec<T> = { readonly [K in keyof Required<T>]: OptionType | readonly OptionType[] };

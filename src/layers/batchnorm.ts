@@ -72,6 +72,11 @@ export class BatchNormalization extends Layer {
     }
   }
 
+  /** A batch of one has variance 0: every output would be beta and no gradient would pass. */
+  override get minTrainingBatch(): number {
+    return 2;
+  }
+
   /** Number of features (the size of each sample). */
   get features(): number {
     return this.inputShape[0];
