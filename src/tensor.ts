@@ -82,7 +82,7 @@ export class Tensor {
 }
 
 /** Throws ShapeError unless `shape` is an array of non-negative integers. */
-export function checkShape(shape: readonly number[], where: string): void {
+function checkShape(shape: readonly number[], where: string): void {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ShapeError(`${where}: shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)} must be an array of non-negative integers`);
   }
