@@ -15,13 +15,21 @@
  * 4. The ten centroids drawn as 28×28 images, and the elbow chart, in
  *    report/examples/kmeans.svg.
  *
- * Against scikit-learn 1.2.1 (Debian's python3-sklearn), on the same 10,000 digits (float32,
- * pixel values in [0, 1]):
- *   inertia, k = 10, nInit 10:  ours (TODO)
- *                               sklearn KMeans(n_clusters=10, n_init=10): (TODO)
- *   time per Lloyd iteration (k = 10, one thread, bench/kmeans.ts):
- *                               ours (TODO)
- *                               sklearn (TODO)
+ * Against scikit-learn 1.2.1 (Debian's python3-sklearn; numpy 1.24, OpenBLAS 0.3.21), on the
+ * same 10,000 digits (float32, pixel values in [0, 1]); measured 2026-12-01, Node 20, AMD EPYC:
+ *   inertia, k = 10, 10 starts:
+ *     ours, nInit 10, seed 0 (this study)                388,051.6
+ *     ours, seeds 0..4                                   388,051.6 to 388,237.3
+ *     sklearn KMeans(n_clusters=10, n_init=10),
+ *       random_state 0..4                                388,052.9 to 388,333.4 (median 388,053.3)
+ *   Each of our five results is within 0.08% of each of scikit-learn's (seed 0 is 0.0004%
+ *   below its median); the issue asks for 1%.
+ *   CPU time per Lloyd iteration, k = 10, one thread (bench/kmeans.ts; sklearn algorithm='lloyd',
+ *   OMP_NUM_THREADS=1, timed the same way):
+ *     ours 15.6 ms (relaxed SIMD), 17.4 ms (plain SIMD); sklearn 8.8 ms (bench/README.md).
+ *   Per iteration we run two products of 10 × 784 × 10,000 (distances, then cluster sums) in
+ *   128-bit WebAssembly SIMD; scikit-learn runs one (distances, OpenBLAS sgemm in 256-bit AVX2
+ *   with FMA) and adds the rows to their cluster sums in a compiled loop.
  *
  *   npx tsx examples/kmeans.ts            (about a minute)
  *   npx tsx examples/kmeans.ts --quick

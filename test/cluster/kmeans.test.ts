@@ -148,6 +148,30 @@ describe.each(BACKENDS)('kmeans on $name (relaxed $relaxed)', (backend) => {
     );
   });
 
+  it('tol is relative to the mean feature variance, and the shift test stops early', () => {
+    const random = new Random(13);
+    const values = Float32Array.from({ length: 400 * 4 }, () => random.normal());
+    const scaled = values.map((v) => v * 1024); // a power of two: every float scales exactly
+    const options = { k: 8, shape: [400, 4] as [number, number], seed: 6, tol: 1e-2 };
+    const loose = nn.cluster.kmeans(values, options);
+    const looseScaled = nn.cluster.kmeans(scaled, options);
+    const strict = nn.cluster.kmeans(values, { ...options, tol: 0 });
+    expect(loose.converged).toBe(true);
+    expect(strict.converged).toBe(true);
+    // Scaling x scales the squared shifts and the variance alike: the same stopping point.
+    expect(looseScaled.iterations).toBe(loose.iterations);
+    expect(Array.from(looseScaled.labels)).toEqual(Array.from(loose.labels));
+    // With tol 0 only an iteration that changes no label stops the run: later.
+    expect(loose.iterations).toBeLessThan(strict.iterations);
+    expect(strict.inertia).toBeLessThanOrEqual(loose.inertia);
+    // maxIter cuts a run short, unconverged.
+    const cut = nn.cluster.kmeans(values, { ...options, tol: 0, maxIter: 2 });
+    expect(cut.iterations).toBe(2);
+    expect(cut.converged).toBe(false);
+    expect(cut.inertiaHistory).toEqual(strict.inertiaHistory.slice(0, 2));
+    for (const r of [loose, looseScaled, strict, cut]) r.centroids.dispose();
+  });
+
   it('the same seed gives the same result, to the bit', () => {
     const random = new Random(5);
     const values = Float32Array.from({ length: 300 * 7 }, () => random.normal());
@@ -225,7 +249,7 @@ describe.each(BACKENDS)('kmeans on $name (relaxed $relaxed)', (backend) => {
     result.centroids.dispose();
     expect(nn.memoryStats().liveAllocations).toBe(before.liveAllocations);
     expect(nn.memoryStats().bytesInUse).toBe(before.bytesInUse);
-    // A failing call frees too.
+    // A rejected call allocates nothing.
     expect(() => nn.cluster.kmeans(WELL_SEPARATED.x, { k: 500 })).toThrow(nn.ValueError);
     expect(nn.memoryStats().liveAllocations).toBe(before.liveAllocations);
   });
