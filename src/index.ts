@@ -25,6 +25,7 @@ export * as regularizers from './regularizers.js';
 export * as initializers from './initializers.js';
 export * as data from './data-api.js';
 export * as callbacks from './callbacks/index.js';
+export * as cluster from './cluster/index.js';
 export { WasmnnError, ShapeError, ValueError, ConfigError, AliasError, BackendError, DisposedError, MemoryLimitError, NonFiniteLossError, DataError } from './errors.js';
 
 /** Memory of the active backend: bytes in use, bytes reserved, live allocations. */
