@@ -14,7 +14,7 @@ import type { MemoryStats } from './backend/kernels.js';
 
 export { ready, setBackend, getBackend, getBackendInfo, type BackendName } from './backend/backend.js';
 export type { MemoryStats } from './backend/kernels.js';
-export { Tensor, tensor, zeros, type TensorLike, type NestedArray } from './tensor.js';
+export { Tensor, tensor, zeros, tidy, keep, type TensorLike, type NestedArray } from './tensor.js';
 export { Sequential, sequential, type SequentialOptions, type CompileOptions, type FitOptions, type EvaluateOptions } from './model/sequential.js';
 export { setSeed } from './random.js';
 export { History } from './callbacks/history.js';

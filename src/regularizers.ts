@@ -21,7 +21,7 @@
 import type { Kernels, Storage } from './backend/kernels.js';
 import type { Regularizer } from './core/weight.js';
 import { ConfigError } from './errors.js';
-import { describe } from './options.js';
+import { checkOptions, describe } from './options.js';
 import { requireNonNegative } from './arguments.js';
 
 export type { Regularizer } from './core/weight.js';
@@ -97,7 +97,9 @@ export interface L1L2Args {
 }
 
 /** Both penalties, l1·Σ|w| + l2·Σw² (defaults 0.01 each, as Keras's 'l1_l2' and TF.js). */
-export function l1l2({ l1 = 0.01, l2 = 0.01 }: L1L2Args = {}): L1L2 {
+export function l1l2(args: L1L2Args = {}): L1L2 {
+  checkOptions<L1L2Args>('l1l2', args, { l1: 'number', l2: 'number' });
+  const { l1 = 0.01, l2 = 0.01 } = args;
   return new L1L2(l1, l2);
 }
 

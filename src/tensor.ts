@@ -4,6 +4,12 @@
  * On the wasm backend the values sit in WebAssembly linear memory, where the kernels can
  * reach them by offset. `data` returns a Float32Array view over them, rebuilt after memory
  * growth, so read `t.data` afresh rather than keeping an old view across allocations.
+ *
+ * Who owns what. A tensor you receive — from `tensor`, `zeros`, `reshape`, `predict`,
+ * `getWeights`, `kmeans` — is yours: `dispose()` it when done, or create it inside
+ * `nn.tidy(() => ...)`, which disposes every tensor made inside it except the ones it
+ * returns (as TensorFlow.js's `tf.tidy`). A model's weights belong to the model: they are
+ * freed by `model.dispose()`, never by `tidy`.
  */
 
 import type { Kernels, Storage } from './backend/kernels.js';
@@ -26,6 +32,7 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.size = sizeOf(shape);
     if (storage.length < this.size) throw new ShapeError(`Tensor: storage holds ${storage.length} values, shape ${formatShape(shape)} needs ${this.size}`);
+    scopes.at(-1)?.add(this);
   }
 
   get rank(): number {
@@ -86,6 +93,48 @@ function checkShape(shape: readonly number[], where: string): void {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ShapeError(`${where}: shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)} must be an array of non-negative integers`);
   }
+}
+
+/** The tensors created in each open `tidy`, innermost last. */
+const scopes: Set<Tensor>[] = [];
+
+/**
+ * Runs `fn` and then disposes every tensor created while it ran, except those it returns
+ * (a Tensor, or Tensors in a returned array or plain object), which move to the enclosing
+ * scope. `fn` must be synchronous: an async function's tensors would outlive the scope.
+ */
+export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ValueError(`tidy: expected a function, got ${typeof fn}`);
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  if (result instanceof Promise) {
+    for (const t of scope) t.dispose();
+    throw new ValueError('tidy: fn must be synchronous (it returned a Promise); dispose tensors yourself in async code');
+  }
+  const returned = new Set<Tensor>();
+  const collect = (value: unknown): void => {
+    if (value instanceof Tensor) returned.add(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) Object.values(value).forEach(collect);
+  };
+  collect(result);
+  for (const t of scope) {
+    if (returned.has(t)) scopes.at(-1)?.add(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+/** Keeps `t` out of the enclosing `tidy` scopes: it lives until disposed. Returns t. */
+export function keep(t: Tensor): Tensor {
+  for (const scope of scopes) scope.delete(t);
+  return t;
 }
 
 export function sizeOf(shape: readonly number[]): number {

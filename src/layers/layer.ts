@@ -22,7 +22,7 @@ import { BufferPool } from '../core/buffer-pool.js';
 import type { ActivationName } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
-import { Tensor, sizeOf } from '../tensor.js';
+import { Tensor, keep, sizeOf } from '../tensor.js';
 import { ConfigError, DisposedError, MemoryLimitError, ShapeError, formatShape } from '../errors.js';
 import { checkOptions, type OptionSpec } from '../options.js';
 
@@ -169,9 +169,10 @@ export abstract class Layer {
       );
     }
     const values = initializer(shape, this.random);
-    const value = new Tensor(shape, this.kernels.alloc(values.length), this.kernels);
+    // A model's weights are its own: `keep` puts them out of reach of any enclosing tidy.
+    const value = keep(new Tensor(shape, this.kernels.alloc(values.length), this.kernels));
     value.data.set(values);
-    const grad = trainable ? new Tensor(shape, this.kernels.alloc(values.length), this.kernels) : null;
+    const grad = trainable ? keep(new Tensor(shape, this.kernels.alloc(values.length), this.kernels)) : null;
     const weight: Weight = { name, value, grad, trainable, regularizer: options.regularizer ?? null };
     this.weightList.push(weight);
     return weight;
