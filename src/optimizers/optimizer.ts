@@ -84,22 +84,24 @@ export abstract class Optimizer {
     for (const w of weights) if (w.trainable) this.stateOf(w.value);
     this.savedIterations = this.iterations;
     this.savedEntries = this.state.size;
-    let i = 0;
+    let entry = 0;
     for (const [value, { kernels, buffers }] of this.state) {
-      for (const buffer of buffers) kernels.copy(buffer, pool.get(stateKey(i++), 1, value.size).storage, value.size);
+      buffers.forEach((buffer, b) => kernels.copy(buffer, pool.get(stateKey(entry, b), 1, value.size).storage, value.size));
+      entry++;
     }
   }
 
   /** Puts back the state saved by `saveState`; state first created since then is freed. */
   restoreState(pool: BufferPool): void {
-    let i = 0, entry = 0;
+    let entry = 0;
     for (const [value, { kernels, buffers }] of this.state) {
-      if (entry++ >= this.savedEntries) {
+      if (entry >= this.savedEntries) {
         for (const buffer of buffers) kernels.free(buffer);
         this.state.delete(value);
         continue;
       }
-      for (const buffer of buffers) kernels.copy(pool.get(stateKey(i++), 1, value.size).storage, buffer, value.size);
+      buffers.forEach((buffer, b) => kernels.copy(pool.get(stateKey(entry, b), 1, value.size).storage, buffer, value.size));
+      entry++;
     }
     this.iterations = this.savedIterations;
   }
@@ -134,9 +136,13 @@ export abstract class Optimizer {
   }
 }
 
-const STATE_KEYS: string[] = [];
-/** The pool key of the i-th saved state buffer (cached: saving runs every step). */
-function stateKey(i: number): string {
-  STATE_KEYS[i] ??= `optimizer state ${i}`;
-  return STATE_KEYS[i];
+const STATE_KEYS: string[][] = [];
+/**
+ * The pool key of buffer b of the weight at `entry`: one key per (weight, buffer), so the
+ * copy of each keeps one size whatever optimizer saves next (cached: saving runs every step).
+ */
+function stateKey(entry: number, b: number): string {
+  STATE_KEYS[entry] ??= [];
+  STATE_KEYS[entry][b] ??= `optimizer state ${entry}.${b}`;
+  return STATE_KEYS[entry][b];
 }
