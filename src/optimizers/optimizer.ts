@@ -86,7 +86,7 @@ export abstract class Optimizer {
     this.savedEntries = this.state.size;
     let entry = 0;
     for (const [value, { kernels, buffers }] of this.state) {
-      buffers.forEach((buffer, b) => kernels.copy(buffer, pool.get(stateKey(entry, b), 1, value.size).storage, value.size));
+      for (const [b, buffer] of buffers.entries()) kernels.copy(buffer, pool.get(stateKey(entry, b), 1, value.size).storage, value.size);
       entry++;
     }
   }
@@ -100,7 +100,7 @@ export abstract class Optimizer {
         this.state.delete(value);
         continue;
       }
-      buffers.forEach((buffer, b) => kernels.copy(pool.get(stateKey(entry, b), 1, value.size).storage, buffer, value.size));
+      for (const [b, buffer] of buffers.entries()) kernels.copy(pool.get(stateKey(entry, b), 1, value.size).storage, buffer, value.size);
       entry++;
     }
     this.iterations = this.savedIterations;
