@@ -24,3 +24,11 @@ export function requireNonNegative(where: string, name: string, value: number): 
   requireFinite(where, name, value);
   if (!(value >= 0)) throw new ValueError(`${where}: ${name} must be ≥ 0, got ${value}`);
 }
+
+/** Throws unless `value` is an integer in [min, max] (sample counts, classes, seeds). */
+export function requireInteger(where: string, name: string, value: number, min = -Infinity, max = Infinity): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` ≥ ${min}` : '';
+    throw new ValueError(`${where}: ${name} must be an integer${range}, got ${String(value)}`);
+  }
+}

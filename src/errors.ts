@@ -20,6 +20,9 @@ export class ValueError extends WasmnnError {}
 /** A configuration is invalid: unknown name, missing compile, wrong option type. */
 export class ConfigError extends WasmnnError {}
 
+/** A data file is malformed: a bad magic number, an unknown type code, a length that disagrees with its header, a missing file. */
+export class DataError extends WasmnnError {}
+
 /** A kernel's output overlaps an input it may not alias. */
 export class AliasError extends WasmnnError {}
 

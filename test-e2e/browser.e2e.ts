@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import * as nn from '../src/index.js';
 // @ts-expect-error: plain JavaScript shared with the page
 import { runScenario } from '../web/e2e/scenario.js';
+import { gzip, writeIdx } from '../test/helpers/idx.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
@@ -82,5 +83,21 @@ describe('wasmnn in Chromium', () => {
     expect(inBrowser.info.relaxed).toBe(true);
     const worst = Math.max(...inBrowser.weights.flatMap((w, i) => w.map((v, j) => Math.abs(v - inNode.weights[i][j]))));
     expect(worst).toBeLessThan(1e-3);
+  });
+
+  it('reads a gzip IDX file with DecompressionStream as Node reads it with node:zlib, and rejects a truncated one', async () => {
+    const packed = gzip(writeIdx('int16', [3, 100], Array.from({ length: 300 }, (_, i) => (i * 377) % 65536 - 32768)));
+    // A string, so that vitest leaves the page's dynamic import alone.
+    const inBrowser = (await page.evaluate(`(async (bytes) => {
+      const { data: { readIdx } } = await import('/dist/src/index.js');
+      const { shape, data } = await readIdx(new Uint8Array(bytes));
+      const error = await readIdx(new Uint8Array(bytes.slice(0, bytes.length - 8))).then(() => '', (e) => e.name + ': ' + e.message);
+      return { shape, data: Array.from(data), type: data.constructor.name, error };
+    })(${JSON.stringify(Array.from(packed))})`)) as { shape: number[]; data: number[]; type: string; error: string };
+    const inNode = await nn.data.readIdx(packed);
+    expect(inBrowser.shape).toEqual([3, 100]);
+    expect(inBrowser.type).toBe('Int16Array');
+    expect(inBrowser.data).toEqual(Array.from(inNode.data));
+    expect(inBrowser.error).toMatch(/^DataError: readIdx: the gzip data is corrupt or truncated/);
   });
 });
