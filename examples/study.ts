@@ -26,7 +26,7 @@ import { studyCharts } from './study/charts.js';
 import { loadStudyData, maxTrainSize } from './study/data.js';
 import { commandLine, parseOptions, UsageError, type StudySettings } from './study/options.js';
 import { reportHtml } from './study/report.js';
-import { baselineSentence, tableRows, TABLE_HEADER, verdicts, type Verdict } from './study/summary.js';
+import { baselineSentence, tableRows, TABLE_HEADER, verdicts, verdictsLead, type Verdict } from './study/summary.js';
 import { trainVariant, type VariantResult } from './study/train.js';
 
 // ---- The table of variants: add your own here ------------------------------------------
@@ -104,7 +104,7 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
   const variants = VARIANTS.filter((v) => settings.variants.includes(v.name));
   const network = `784-${HIDDEN.join('-')}-10 relu network`;
   const sizes = `${data.train.n.toLocaleString('en-US')} training, ${data.validation.n.toLocaleString('en-US')} validation, ${data.test.n.toLocaleString('en-US')} test images`;
-  io.log(`Regularization study: ${settings.dataset}, ${sizes}; ${network}, Adam ${LEARNING_RATE}, up to ${settings.epochs} epochs; seed ${settings.seed}; backend ${backendName(backend)}`);
+  io.log(`Regularization study: ${settings.dataset}, ${sizes}; ${network}, Adam ${LEARNING_RATE}, up to ${epochs(settings.epochs)}; seed ${settings.seed}; backend ${backendName(backend)}`);
 
   const results: VariantResult[] = [];
   for (const [i, variant] of variants.entries()) {
@@ -116,7 +116,7 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
       callbacks: variant.callbacks?.() ?? [], verbose: io.progress === false ? 0 : 1,
     });
     model.dispose();
-    io.log(`      train ${percent(result.finalTrainAccuracy)}, validation ${percent(result.finalValAccuracy)}, test ${percent(result.testAccuracy)} after ${result.epochsRun} epochs (${result.seconds.toFixed(1)} s)`);
+    io.log(`      train ${percent(result.finalTrainAccuracy)}, validation ${percent(result.finalValAccuracy)}, test ${percent(result.testAccuracy)} after ${epochs(result.epochsRun)} (${result.seconds.toFixed(1)} s)`);
     results.push(result);
   }
 
@@ -127,12 +127,14 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
   for (const line of table(TABLE_HEADER, rows)) io.log(line);
   io.log('');
   if (baseline) io.log(baselineSentence(baseline, data.train.n));
+  if (judged.length) io.log(verdictsLead(judged, data.test.n));
   for (const v of judged) io.log(`- ${v.name}: ${v.kind}. ${v.text}`);
 
   const html = reportHtml({
     title: 'Regularization study',
-    subtitle: `${settings.dataset}: ${sizes}. ${network}, Adam ${LEARNING_RATE}, batches of 32, up to ${settings.epochs} epochs.`,
+    subtitle: `${settings.dataset}: ${sizes}. ${network}, Adam ${LEARNING_RATE}, batches of 32, up to ${epochs(settings.epochs)}.`,
     baseline: baseline ? baselineSentence(baseline, data.train.n) : null,
+    verdictsLead: verdictsLead(judged, data.test.n),
     verdicts: judged,
     variants: results.map((r) => r.name),
     table: { header: TABLE_HEADER, rows },
@@ -141,7 +143,7 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
       ['data', data.source],
       ['images', `${sizes}; validation drawn from the training pool, test kept apart until the end`],
       ['network', `${network}; every variant starts from the same initial Dense weights and sees the same batches`],
-      ['training', `Adam (learning rate ${LEARNING_RATE}), batch size 32, sparse categorical cross-entropy, up to ${settings.epochs} epochs`],
+      ['training', `Adam (learning rate ${LEARNING_RATE}), batch size 32, sparse categorical cross-entropy, up to ${epochs(settings.epochs)}`],
       ['seed', `${settings.seed} (data split, initial weights, batch order, dropout masks)`],
       ['backend', backendName(backend)],
       ['Node.js', process.version],
@@ -156,6 +158,11 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
   io.log('');
   io.log(`Report: ${displayPath(reportPath)}`);
   return { settings, results, verdicts: judged, table: { header: TABLE_HEADER, rows }, reportPath };
+}
+
+/** 1 -> '1 epoch', 20 -> '20 epochs'. */
+function epochs(n: number): string {
+  return `${n} epoch${n === 1 ? '' : 's'}`;
 }
 
 function backendName(info: { name: string; relaxed: boolean }): string {

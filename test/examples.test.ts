@@ -7,6 +7,9 @@
  */
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as nn from '../src/index.js';
 import type { StudyOptions } from '../examples/common.js';
 import { run as overfitting } from '../examples/overfitting.js';
@@ -18,10 +21,13 @@ import { run as learningRate } from '../examples/learning-rate.js';
 import { run as crossValidation } from '../examples/cross-validation.js';
 import { run as adamw } from '../examples/adamw.js';
 
+/** Where the quick runs draw their charts (never report/examples, which holds the full runs' charts). */
+const chartDir = mkdtempSync(join(tmpdir(), 'wasmnn-examples-test-'));
+
 /** Quick mode, with the printed lines collected instead of shown. */
 function quick(): StudyOptions & { lines: string[] } {
   const lines: string[] = [];
-  return { quick: true, log: (line) => lines.push(line), lines };
+  return { quick: true, log: (line) => lines.push(line), lines, chartDir };
 }
 
 function expectFinite(values: number[], what: string): void {
@@ -165,5 +171,15 @@ describe('examples/ (quick mode)', () => {
       expect(r.blankRatio, r.name).toBeCloseTo(r.decayFactor, 4);
     }
     expect(adamW[adamW.length - 1].kernelNorm).toBeLessThan(adam.kernelNorm);
+  });
+
+  it('each study drew its chart: an SVG with axis titles, in the directory it was given', () => {
+    for (const name of ['overfitting', 'dropout', 'l1-vs-l2', 'batch-norm', 'early-stopping', 'learning-rate', 'cross-validation', 'adamw']) {
+      const path = join(chartDir, `${name}.svg`);
+      expect(existsSync(path), path).toBe(true);
+      const svg = readFileSync(path, 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg).toMatch(/<text[^>]*>(epoch|weight|fold|learning rate \(log scale\))<\/text>/);
+    }
   });
 });

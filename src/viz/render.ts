@@ -33,6 +33,9 @@ const THEME = {
   legend: { labelFontSize: 12, labelLimit: 320, titleFontSize: 12, titleFontWeight: 'normal', symbolStrokeWidth: 2.5 },
   header: { labelFontSize: 13, labelFontWeight: 'bold', titleFontSize: 13 },
   view: { stroke: '#ccc' },
+  // No per-mark labels for screen readers: hundreds of bars each read out is noise, and
+  // they would make up most of the file. Axes and legends keep theirs.
+  mark: { aria: false },
 } as const;
 
 /** Renders a Vega-Lite spec to an SVG string. */
@@ -40,11 +43,20 @@ export async function renderSvg(spec: TopLevelSpec, options: RenderOptions = {})
   const themed = { ...spec, config: { ...THEME, ...(spec.config ?? {}) } } as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(themed).spec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
+    const svg = roundCoordinates(await view.toSVG());
     return options.idPrefix ? prefixIds(svg, options.idPrefix) : svg;
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Rounds the numbers in geometry attributes (path data, transforms, positions, sizes) to
+ * 2 decimals, a hundredth of a pixel: Vega writes them to 15 digits. Text is left alone.
+ */
+export function roundCoordinates(svg: string): string {
+  return svg.replace(/(\s(?:d|transform|x|y|x1|x2|y1|y2|width|height|points)=")([^"]*)"/g, (_, attribute: string, value: string) =>
+    `${attribute}${value.replace(/-?\d+\.\d{3,}(?:e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(2))))}"`);
 }
 
 /** Renames every id="x" to id="prefix-x", and the url(#x) / href="#x" that point at it. */
