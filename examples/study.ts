@@ -138,7 +138,7 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
     verdicts: judged,
     variants: results.map((r) => r.name),
     table: { header: TABLE_HEADER, rows },
-    charts: await studyCharts(results),
+    charts: await studyCharts(results, variants.filter((v) => v.model?.kernelRegularizer).map((v) => v.name)),
     settings: [
       ['data', data.source],
       ['images', `${sizes}; validation drawn from the training pool, test kept apart until the end`],

@@ -6,8 +6,8 @@
  * kernels, not to the studies.
  */
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as nn from '../src/index.js';
@@ -37,6 +37,8 @@ function expectFinite(values: number[], what: string): void {
 beforeAll(async () => {
   await nn.setBackend('wasm', { relaxed: false }); // the backend the examples choose when run alone
 });
+
+afterAll(() => rmSync(chartDir, { recursive: true, force: true }));
 
 describe('examples/ (quick mode)', () => {
   it('overfitting: training loss falls far below validation loss, which turns up', async () => {

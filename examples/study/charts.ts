@@ -19,7 +19,8 @@ export interface Chart {
 /** The variants whose first-layer weights are drawn side by side. */
 export const HISTOGRAM_VARIANTS = ['none', 'l1', 'l2'];
 
-export async function studyCharts(results: VariantResult[]): Promise<Chart[]> {
+/** `penalized`: the variants with a weight penalty (their reported loss includes it). */
+export async function studyCharts(results: VariantResult[], penalized: string[]): Promise<Chart[]> {
   const colors = seriesColors(results.map((r) => r.name));
   const columns = Math.min(4, results.length);
   const specs: { id: string; title: string; caption: string; spec: TopLevelSpec }[] = [
@@ -32,8 +33,9 @@ export async function studyCharts(results: VariantResult[]): Promise<Chart[]> {
     {
       id: 'loss',
       title: 'Loss: training (solid) vs validation (dashed)',
-      caption: 'Cross-entropy, on a log scale, without the weight penalty that Keras adds to the loss it reports for l1, l2 and combined (so the panels compare). ' +
-        'Training loss falling towards 0 while validation loss levels off or turns up is overfitting.',
+      caption: 'Cross-entropy, on a log scale' +
+        (penalized.length ? `, without the weight penalty that Keras adds to the loss it reports for ${penalized.join(', ')} (so the panels compare)` : '') +
+        '. Training loss falling towards 0 while validation loss levels off or turns up is overfitting.',
       spec: trainValidationCurves({ metric: 'loss', yTitle: 'cross-entropy', yScale: 'log', columns, colors, runs: results.map((r) => ({ name: r.name, train: r.trainLoss, validation: r.valLoss })) }),
     },
     {

@@ -4,8 +4,8 @@
  * the same cells, the numbers in them agree with each other, and the report holds the
  * charts and the command that reproduces the run.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../examples/study.js';
@@ -23,6 +23,8 @@ beforeAll(async () => {
   });
   html = readFileSync(join(out, 'index.html'), 'utf8');
 }, 120_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 /** The printed table: the rows under the header and its rule, cells split on runs of 2+ spaces. */
 function printedRows(): string[][] {
