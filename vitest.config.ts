@@ -5,7 +5,10 @@ export default defineConfig({
   resolve: {
     // `import ... from 'wasmnn'` (in the examples the tests run) is the source, as in
     // tsconfig.json's "paths": one module instance, shared with the tests' relative imports.
-    alias: [{ find: /^wasmnn$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }],
+    alias: [
+      { find: /^wasmnn$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^wasmnn\/viz$/, replacement: fileURLToPath(new URL('./src/viz/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -22,8 +22,9 @@
  */
 
 import * as nn from 'wasmnn';
+import { lineChart } from 'wasmnn/viz';
 import {
-  denseKernels, fitDigits, fixed, mlp, percent, pixelWeights, print, runIfMain, startStudy, table, weightStats,
+  denseKernels, fitDigits, fixed, mlp, percent, pixelWeights, print, runIfMain, saveChart, startStudy, table, weightStats,
   type Optimizer, type Regularizer, type StudyOptions,
 } from './common.js';
 
@@ -41,6 +42,8 @@ export interface AdamWRun {
   inkRatio: number;
   /** (1 - lr·weightDecay)^steps: what decoupled decay alone does to a weight in that time. */
   decayFactor: number;
+  /** blankRatio after each epoch. */
+  blankRatioByEpoch: number[];
 }
 
 /** Adam's step size in every run, and the L2 factor λ whose SGD-equivalent decay is 2λ. */
@@ -67,7 +70,9 @@ export async function run(options: StudyOptions = {}): Promise<AdamWRun[]> {
   for (const setup of setups) {
     const model = mlp({ hidden, optimizer: setup.optimizer(), kernelRegularizer: setup.regularizer ?? null });
     const before = pixelNorms(denseKernels(model)[0], blank);
-    await fitDigits(model, digits, epochs);
+    const blankRatioByEpoch: number[] = [];
+    const watch: nn.Callback = { onEpochEnd: () => void blankRatioByEpoch.push(pixelNorms(denseKernels(model)[0], blank).blank / before.blank) };
+    await fitDigits(model, digits, epochs, [watch]);
     const after = pixelNorms(denseKernels(model)[0], blank);
     const { accuracy: valAccuracy, loss: valLoss } = model.evaluate(digits.validation.x, digits.validation.y);
     runs.push({
@@ -76,6 +81,7 @@ export async function run(options: StudyOptions = {}): Promise<AdamWRun[]> {
       blankRatio: after.blank / before.blank,
       inkRatio: after.ink / before.ink,
       decayFactor: (1 - learningRate * setup.weightDecay) ** steps, // w ← (1 - lr·wd)·w, once per step
+      blankRatioByEpoch,
     });
     model.dispose();
   }
@@ -94,6 +100,12 @@ export async function run(options: StudyOptions = {}): Promise<AdamWRun[]> {
     `With Adam, the L2 penalty erased the blank pixels' weights (×${fixed(adamL2.blankRatio)}) while AdamW at the same nominal strength`,
     `barely touched them (×${fixed(sameStrength.blankRatio)}); AdamW shrinks them by (1 - lr·wd)^steps, as the column beside them predicts.`,
   ]);
+  await saveChart(options, 'adamw', lineChart({
+    title: 'Weights of the always-blank pixels: Adam + L2 erases them, AdamW decays them',
+    subtitle: `‖first-layer weights of the ${blank.filter(Boolean).length} blank pixels‖ after each epoch ÷ at the start; lr ${learningRate}`,
+    xTitle: 'epoch', xIntegers: true, yTitle: 'norm ÷ norm at start', yZero: true,
+    series: runs.map((r) => ({ name: r.name, x: r.blankRatioByEpoch.map((_, e) => e + 1), y: r.blankRatioByEpoch })),
+  }));
   return runs;
 }
 

@@ -17,7 +17,8 @@
  */
 
 import * as nn from 'wasmnn';
-import { fitOrDiverge, fixed, mlp, percent, print, runIfMain, startStudy, table, type StudyOptions } from './common.js';
+import { lineChart } from 'wasmnn/viz';
+import { fitOrDiverge, fixed, mlp, percent, print, runIfMain, saveChart, startStudy, table, type StudyOptions } from './common.js';
 
 export interface BatchNormRun {
   name: string;
@@ -55,6 +56,12 @@ export async function run(options: StudyOptions = {}): Promise<BatchNormRun[]> {
   const outcome = (r: (typeof runs)[number]): string =>
     r.divergedAt ? `the loss overflowed in epoch ${r.divergedAt}.` : `final validation accuracy ${percent(r.valAccuracy)}.`;
   print(options, ['', ...runs.map((r) => `${r.name}: ${outcome(r)}`)]);
+  await saveChart(options, 'batch-norm', lineChart({
+    title: 'Training loss at high learning rates, with and without batch norm',
+    subtitle: `${hidden.join('-')} relu network, plain SGD; a run that overflowed has no line`,
+    xTitle: 'epoch', xIntegers: true, yTitle: 'training loss (log scale)', yScale: 'log',
+    series: runs.map((r) => ({ name: r.divergedAt ? `${r.name} (overflowed)` : r.name, x: r.loss.map((_, e) => e + 1), y: r.loss })),
+  }));
   return runs;
 }
 

@@ -7,8 +7,12 @@
  * and every machine.
  */
 
-import { pathToFileURL } from 'node:url';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nn from 'wasmnn';
+import { renderSvg, type TopLevelSpec } from 'wasmnn/viz';
 
 export type Dataset = nn.data.Dataset;
 export type Optimizer = nn.optimizers.Optimizer;
@@ -20,6 +24,28 @@ export interface StudyOptions {
   quick?: boolean;
   /** Where the tables go (default console.log). */
   log?: (line: string) => void;
+  /**
+   * Directory for the study's chart (default report/examples; quick runs default to a
+   * temporary directory, so they never overwrite the committed charts).
+   */
+  chartDir?: string;
+}
+
+/** report/examples/ at the top of the repository. */
+export const CHART_DIR = fileURLToPath(new URL('../report/examples/', import.meta.url));
+
+/**
+ * Renders a study's chart (a Vega-Lite spec from src/viz) to NAME.svg in the chart
+ * directory, prints its path and returns it.
+ */
+export async function saveChart(options: StudyOptions, name: string, spec: TopLevelSpec): Promise<string> {
+  const dir = options.chartDir ?? (options.quick ? join(tmpdir(), 'wasmnn-examples') : CHART_DIR);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}.svg`);
+  await writeFile(path, await renderSvg(spec, { idPrefix: name }));
+  const shown = relative(process.cwd(), path);
+  print(options, ['', `Chart: ${shown.startsWith('..') ? path : shown}`]);
+  return path;
 }
 
 /**
@@ -27,9 +53,19 @@ export interface StudyOptions {
  * `npx tsx examples/dropout.ts --quick` runs the quick version.
  */
 export function runIfMain(moduleUrl: string, run: (options: StudyOptions) => Promise<unknown>): void {
+  runIfMainWith(moduleUrl, async (argv) => {
+    await run({ quick: argv.includes('--quick') });
+    return 0;
+  });
+}
+
+/** Runs `main` with the command-line arguments when this file is the one given to node/tsx; its result is the exit code. */
+export function runIfMainWith(moduleUrl: string, main: (argv: string[]) => Promise<number>): void {
   const script = process.argv[1];
   if (script === undefined || moduleUrl !== pathToFileURL(script).href) return;
-  run({ quick: process.argv.includes('--quick') }).catch((error: unknown) => {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

@@ -17,7 +17,8 @@
  */
 
 import * as nn from 'wasmnn';
-import { fixed, mlp, percent, print, runIfMain, table, useBackend, type StudyOptions } from './common.js';
+import { lineChart } from 'wasmnn/viz';
+import { fixed, mlp, percent, print, runIfMain, saveChart, table, useBackend, type StudyOptions } from './common.js';
 
 export interface CrossValidationStudy {
   /** Digits in each part. */
@@ -74,6 +75,13 @@ export async function run(options: StudyOptions = {}): Promise<CrossValidationSt
   final.dispose();
   print(options, ['', `Trained on all ${outer.yTrain.length} development digits: ${percent(testAccuracy)} on the ${outer.yTest.length} test digits.`]);
 
+  await saveChart(options, 'cross-validation', lineChart({
+    title: '5-fold cross-validation: held-out accuracy of each fold',
+    subtitle: `${outer.yTrain.length} development digits; the dashed lines: the folds' mean and the final test score`,
+    xTitle: 'fold', xIntegers: true, yTitle: 'accuracy', yFormat: '.0%', points: true,
+    series: [{ name: 'held-out fold', x: foldAccuracies.map((_, i) => i + 1), y: foldAccuracies }],
+    rules: [{ y: meanAccuracy, label: `mean ${percent(meanAccuracy)}` }, { y: testAccuracy, label: `test ${percent(testAccuracy)}`, labelAt: 'start' }],
+  }));
   return {
     sizes: { train: parts.train.length, validation: parts.validation.length, test: parts.test.length },
     singleSplitAccuracy, foldAccuracies, meanAccuracy, stdAccuracy, testAccuracy,

@@ -20,7 +20,8 @@
  */
 
 import * as nn from 'wasmnn';
-import { argmin, fitDigits, fixed, mlp, percent, print, runIfMain, startStudy, table, type StudyOptions } from './common.js';
+import { lineChart } from 'wasmnn/viz';
+import { argmin, fitDigits, fixed, mlp, percent, print, runIfMain, saveChart, startStudy, table, type StudyOptions } from './common.js';
 
 export interface DropoutRun {
   name: string;
@@ -73,6 +74,12 @@ export async function run(options: StudyOptions = {}): Promise<DropoutRun[]> {
       `${fixed(none.valLoss[none.bestEpoch - 1])} vs ${fixed(inverted.valLoss[inverted.bestEpoch - 1])}.`,
     `Gap between training and validation accuracy: ${percent(none.gap)} without dropout, ${percent(inverted.gap)} with it.`,
   ]);
+  await saveChart(options, 'dropout', lineChart({
+    title: 'Validation loss, with and without dropout',
+    subtitle: `${hidden.join('-')} relu network, ${digits.train.n} training digits; dropout 0.2 on the pixels, 0.5 after each hidden layer`,
+    xTitle: 'epoch', xIntegers: true, yTitle: 'validation loss',
+    series: runs.map((r) => ({ name: r.name, x: r.valLoss.map((_, e) => e + 1), y: r.valLoss })),
+  }));
   return runs;
 }
 

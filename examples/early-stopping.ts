@@ -18,7 +18,8 @@
  */
 
 import * as nn from 'wasmnn';
-import { fitDigits, fixed, loadDigits, mlp, percent, print, runIfMain, table, type StudyOptions } from './common.js';
+import { lineChart } from 'wasmnn/viz';
+import { fitDigits, fixed, loadDigits, mlp, percent, print, runIfMain, saveChart, table, type StudyOptions } from './common.js';
 
 export interface EarlyStoppingResult {
   /** Epochs allowed, and epochs that ran. */
@@ -96,6 +97,17 @@ export async function run(options: StudyOptions = {}): Promise<EarlyStoppingResu
       [`no early stopping (epoch ${maxEpochs})`, fixed(fullValLoss), fixed(fullTest.loss), percent(fullTest.accuracy)],
     ],
   ));
+  const epochAxis = loss.map((_, e) => e + 1);
+  await saveChart(options, 'early-stopping', lineChart({
+    title: 'Early stopping: where it stops, and which weights it keeps',
+    subtitle: `earlyStopping({ patience: 3, restoreBestWeights: true }), at most ${maxEpochs} epochs`,
+    xTitle: 'epoch', xIntegers: true, yTitle: 'loss',
+    series: [{ name: 'training loss', x: epochAxis, y: loss }, { name: 'validation loss', x: epochAxis, y: valLoss }],
+    rules: [
+      { x: bestEpoch, label: 'best: restored' },
+      ...(stoppedEpoch !== null && stoppedEpoch !== bestEpoch ? [{ x: stoppedEpoch, label: 'stop' }] : []),
+    ],
+  }));
   return { maxEpochs, epochsRun: loss.length, stoppedEpoch, bestEpoch, bestValLoss: valLoss[bestEpoch - 1], restoredValLoss, lastValLoss, restoredTest, lastTest, fullValLoss, fullTest };
 }
 

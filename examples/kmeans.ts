@@ -38,7 +38,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { fixed, mlp, percent, print, runIfMain, table, useBackend, type StudyOptions } from './common.js';
 
 export interface KMeansStudyOptions extends StudyOptions {

@@ -20,8 +20,9 @@
  */
 
 import * as nn from 'wasmnn';
+import { weightHistograms } from 'wasmnn/viz';
 import {
-  denseKernels, fitDigits, fixed, histogram, mlp, percent, pixelWeights, print, runIfMain, startStudy, table, weightStats,
+  denseKernels, fitDigits, fixed, histogram, mlp, percent, pixelWeights, print, runIfMain, saveChart, startStudy, table, weightStats,
   type Regularizer, type StudyOptions,
 } from './common.js';
 
@@ -52,6 +53,7 @@ export async function run(options: StudyOptions = {}): Promise<PenaltyRun[]> {
   const runs: PenaltyRun[] = [];
   const maps: string[][] = [];
   const histograms: string[][] = [];
+  const firstLayers: Float32Array[] = [];
   for (const { name, regularizer } of penalties) {
     const model = mlp({ hidden, optimizer: nn.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }), kernelRegularizer: regularizer });
     const history = await fitDigits(model, digits, epochs);
@@ -62,6 +64,7 @@ export async function run(options: StudyOptions = {}): Promise<PenaltyRun[]> {
     runs.push({ name, valAccuracy, nearZero, meanAbs, droppedPixels: pixels.filter((z) => z > 0.9).length, penalty: history.history.regularization_loss?.[epochs - 1] ?? 0 });
     maps.push(pixelMap(pixels));
     histograms.push(histogram(all[0], 0.09));
+    firstLayers.push(all[0].slice());
     model.dispose();
   }
 
@@ -78,6 +81,12 @@ export async function run(options: StudyOptions = {}): Promise<PenaltyRun[]> {
     `(blank: under 10%; "pixels dropped" counts those). Left ${l1.name}, right ${l2.name}:`,
     ...maps[1].map((line, row) => `  ${line}    ${maps[3][row]}`),
   ]);
+  await saveChart(options, 'l1-vs-l2', weightHistograms({
+    title: 'First-layer weights after training',
+    subtitle: `SGD with momentum, ${epochs} epochs; share of all kernel weights with |w| < 1e-3: ${runs.map((r) => `${r.name} ${percent(r.nearZero)}`).join(', ')}`,
+    runs: runs.map((r, i) => ({ name: r.name, values: firstLayers[i] })),
+    width: 170, height: 150,
+  }));
   return runs;
 }
 

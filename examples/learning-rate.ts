@@ -16,7 +16,8 @@
  */
 
 import * as nn from 'wasmnn';
-import { argmin, fitOrDiverge, fixed, mlp, percent, print, runIfMain, startStudy, table, type Optimizer, type StudyOptions } from './common.js';
+import { lineChart } from 'wasmnn/viz';
+import { argmin, fitOrDiverge, fixed, mlp, percent, print, runIfMain, saveChart, startStudy, table, type Optimizer, type StudyOptions } from './common.js';
 
 export interface SweepPoint {
   optimizer: 'adam' | 'sgd';
@@ -96,6 +97,15 @@ export async function run(options: StudyOptions = {}): Promise<LearningRateResul
     constant.valLoss.map((v, e) => [String(e + 1), fixed(v), reduced.learningRate[e].toExponential(0), fixed(reduced.valLoss[e])]),
   ));
   print(options, ['', `Final validation accuracy: constant ${percent(constant.valAccuracy)}, with reduceLROnPlateau ${percent(reduced.valAccuracy)}.`]);
+  await saveChart(options, 'learning-rate', lineChart({
+    title: 'Validation loss after a fixed budget, by learning rate',
+    subtitle: `${hidden.join('-')} relu network, ${epochs} epochs; a rate whose loss overflowed has no point`,
+    xTitle: 'learning rate (log scale)', xScale: 'log', yTitle: 'validation loss (log scale)', yScale: 'log', points: true,
+    series: (['adam', 'sgd'] as const).map((optimizer) => {
+      const points = sweep.filter((p) => p.optimizer === optimizer);
+      return { name: optimizer === 'adam' ? 'Adam' : 'SGD', x: points.map((p) => p.learningRate), y: points.map((p) => p.valLoss) };
+    }),
+  }));
   return { sweep, plateau: [constant, reduced] };
 }
 

@@ -15,7 +15,8 @@
  */
 
 import * as nn from 'wasmnn';
-import { argmin, fitDigits, fixed, mlp, percent, print, runIfMain, startStudy, table, type StudyOptions } from './common.js';
+import { lineChart } from 'wasmnn/viz';
+import { argmin, fitDigits, fixed, mlp, percent, print, runIfMain, saveChart, startStudy, table, type StudyOptions } from './common.js';
 
 export interface OverfittingResult {
   /** Per-epoch training and validation loss and accuracy. */
@@ -55,6 +56,14 @@ export async function run(options: StudyOptions = {}): Promise<OverfittingResult
       : `Validation loss was still falling after epoch ${epochs}.`,
     `Final gap: ${percent(accuracy[epochs - 1])} training vs ${percent(valAccuracy[epochs - 1])} validation accuracy (${percent(finalGap)}).`,
   ]);
+  const epochAxis = loss.map((_, e) => e + 1);
+  await saveChart(options, 'overfitting', lineChart({
+    title: 'Overfitting: training vs validation loss',
+    subtitle: `${hidden.join('-')} relu network, ${digits.train.n} training digits, no regularization`,
+    xTitle: 'epoch', xIntegers: true, yTitle: 'loss (log scale)', yScale: 'log',
+    series: [{ name: 'training loss', x: epochAxis, y: loss }, { name: 'validation loss', x: epochAxis, y: valLoss }],
+    rules: [{ x: best + 1, label: 'lowest validation loss' }],
+  }));
   return { loss, accuracy, valLoss, valAccuracy, bestEpoch: best + 1, finalGap };
 }
 

@@ -6,7 +6,10 @@
  * kernels, not to the studies.
  */
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as nn from '../src/index.js';
 import type { StudyOptions } from '../examples/common.js';
 import { run as overfitting } from '../examples/overfitting.js';
@@ -18,14 +21,14 @@ import { run as learningRate } from '../examples/learning-rate.js';
 import { run as crossValidation } from '../examples/cross-validation.js';
 import { run as adamw } from '../examples/adamw.js';
 import { run as kmeansStudy } from '../examples/kmeans.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
+/** Where the quick runs draw their charts (never report/examples, which holds the full runs' charts). */
+const chartDir = mkdtempSync(join(tmpdir(), 'wasmnn-examples-test-'));
 
 /** Quick mode, with the printed lines collected instead of shown. */
 function quick(): StudyOptions & { lines: string[] } {
   const lines: string[] = [];
-  return { quick: true, log: (line) => lines.push(line), lines };
+  return { quick: true, log: (line) => lines.push(line), lines, chartDir };
 }
 
 function expectFinite(values: number[], what: string): void {
@@ -35,6 +38,8 @@ function expectFinite(values: number[], what: string): void {
 beforeAll(async () => {
   await nn.setBackend('wasm', { relaxed: false }); // the backend the examples choose when run alone
 });
+
+afterAll(() => rmSync(chartDir, { recursive: true, force: true }));
 
 describe('examples/ (quick mode)', () => {
   it("imports 'wasmnn' as this source tree: one module, so the backend chosen above is theirs", async () => {
@@ -195,6 +200,16 @@ describe('examples/ (quick mode)', () => {
       expect(svg.match(/<circle/g)).toHaveLength(r.elbow.length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('each study drew its chart: an SVG with axis titles, in the directory it was given', () => {
+    for (const name of ['overfitting', 'dropout', 'l1-vs-l2', 'batch-norm', 'early-stopping', 'learning-rate', 'cross-validation', 'adamw']) {
+      const path = join(chartDir, `${name}.svg`);
+      expect(existsSync(path), path).toBe(true);
+      const svg = readFileSync(path, 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg).toMatch(/<text[^>]*>(epoch|weight|fold|learning rate \(log scale\))<\/text>/);
     }
   });
 });
