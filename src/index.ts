@@ -24,7 +24,8 @@ export * as regularizers from './regularizers.js';
 export * as initializers from './initializers.js';
 export * as data from './data/index.js';
 export * as callbacks from './callbacks/index.js';
-export { WasmnnError, ShapeError, ValueError, ConfigError, AliasError, NonFiniteLossError } from './errors.js';
+export { loadModel, fromArtifacts, serialization, type LoadOptions, type SaveOptions, type ModelArtifacts, type Serialized } from './io/index.js';
+export { WasmnnError, ShapeError, ValueError, ConfigError, ModelFormatError, AliasError, NonFiniteLossError } from './errors.js';
 
 /** Memory of the active backend: bytes in use, bytes reserved, live allocations. */
 export function memoryStats(): MemoryStats {

@@ -120,7 +120,7 @@ export class Dropout extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { name: this.name, rate: this.rate, seed: this.seed, variant: this.variant };
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed, variant: this.variant };
   }
 }
 

@@ -27,6 +27,8 @@ import { History } from './history.js';
 import { ProgressBar } from './progress.js';
 import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
 import { formatSummary } from './summary.js';
+import { toArtifacts, type ModelArtifacts } from '../io/artifacts.js';
+import type { SaveOptions } from '../io/files.js';
 
 export interface SequentialOptions {
   /** Seed for initializers, shuffling and dropout masks. Default: drawn from `setSeed`'s stream. */
@@ -175,6 +177,24 @@ export class Sequential {
 
   get loss(): LossName {
     return this.requireCompiled().loss;
+  }
+
+  /** What compile was given, resolved (null before compile); saving writes it as the training config. */
+  get compiledOptions(): Readonly<Compiled> | null {
+    return this.compiled;
+  }
+
+  // ---- save (thin wrappers over io/) ------------------------------------------------------
+
+  /** The model as TensorFlow.js ModelArtifacts: { modelTopology, weightSpecs, weightData, ... }. */
+  toArtifacts(): ModelArtifacts {
+    return toArtifacts(this);
+  }
+
+  /** Writes model.json and weights.bin into `dir` (Node), in the TensorFlow.js layers format. */
+  async save(dir: string, options: SaveOptions = {}): Promise<void> {
+    const { saveModel } = await import('../io/files.js'); // node:fs stays out of browser loads
+    await saveModel(this, dir, options);
   }
 
   compile(options: CompileOptions): void {

@@ -267,7 +267,7 @@ describe('BatchNormalization weights, config and errors', () => {
 
   it('getConfig uses the Keras field names and defaults, and round-trips', () => {
     const config = batchNormalization({ name: 'bn' }).getConfig();
-    expect(config).toEqual({ name: 'bn', momentum: 0.99, epsilon: 1e-3, center: true, scale: true });
+    expect(config).toEqual({ name: 'bn', trainable: true, dtype: 'float32', momentum: 0.99, epsilon: 1e-3, center: true, scale: true });
     const custom = new BatchNormalization({ name: 'bn2', momentum: 0.9, epsilon: 1e-5, center: false, scale: true });
     expect(new BatchNormalization(custom.getConfig()).getConfig()).toEqual(custom.getConfig());
   });

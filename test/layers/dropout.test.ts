@@ -208,7 +208,7 @@ describe('Dropout arguments and config', () => {
   });
 
   it('getConfig has the Keras fields and round-trips', () => {
-    expect(dropout({ rate: 0.3, name: 'd' }).getConfig()).toEqual({ name: 'd', rate: 0.3, seed: null, variant: 'inverted' });
+    expect(dropout({ rate: 0.3, name: 'd' }).getConfig()).toEqual({ name: 'd', trainable: true, dtype: 'float32', rate: 0.3, seed: null, variant: 'inverted' });
     const layer = new Dropout({ rate: 0.25, seed: 5, variant: 'classic', name: 'd2' });
     expect(new Dropout(layer.getConfig() as unknown as DropoutArgs).getConfig()).toEqual(layer.getConfig());
   });

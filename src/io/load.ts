@@ -1,0 +1,147 @@
+/**
+ * A model from ModelArtifacts (ours, or TensorFlow.js's `model.save(tf.io.withSaveHandler(…))`).
+ *
+ * Nothing from the file is evaluated: JSON is data, class names are looked up in the
+ * registries, every option is type-checked. Memory is committed only at the end, in order:
+ *   1. read the topology and construct the layers (options only, no weights yet);
+ *   2. compute every weight's shape from the layers' options, and refuse a total above
+ *      maxWeightBytes;
+ *   3. check the manifest: each of those weights listed once, same shape, float32, and the
+ *      manifest's byte total equal to the weight data's length;
+ *   4. only then build the model (allocate) and copy the values in.
+ */
+
+import { Sequential } from '../model/sequential.js';
+import type { Layer } from '../layers/index.js';
+import { ConfigError, ModelFormatError, formatShape } from '../errors.js';
+import { sizeOf } from '../tensor.js';
+import { ConfigReader, describe } from './config-reader.js';
+import { isPlainObject } from './keras-json.js';
+import { layerShapes, type WeightShape } from './layer-classes.js';
+import { readTopology } from './topology.js';
+import { DEFAULT_MAX_WEIGHT_BYTES, concatWeightData, decodeWeights, readWeightSpecs, type NamedWeight } from './weights.js';
+import { namedWeights, type WasmnnMetadata } from './artifacts.js';
+
+export interface LoadOptions {
+  /** Compile the model with the saved training config, when there is one (default true). */
+  compile?: boolean;
+  /** Refuse weights larger than this many bytes in total (default 1 GiB). */
+  maxWeightBytes?: number;
+  /** Seed of the loaded model (default: the one it was saved with, else the next from setSeed). */
+  seed?: number;
+}
+
+/** Options with their defaults, checked. */
+export function readLoadOptions(options: LoadOptions): Required<Omit<LoadOptions, 'seed'>> & { seed?: number } {
+  const r = new ConfigReader('loadModel options', options ?? {});
+  const compile = r.boolean('compile', true);
+  const maxWeightBytes = r.integer('maxWeightBytes', 0, Number.MAX_SAFE_INTEGER, DEFAULT_MAX_WEIGHT_BYTES);
+  const seed = r.integerOrNull('seed') ?? undefined;
+  r.done();
+  return { compile, maxWeightBytes, seed };
+}
+
+/** ModelArtifacts fields that hold graph models; a layers model has none of them. */
+const GRAPH_MODEL_FIELDS = ['signature', 'modelInitializer', 'initializerSignature'];
+
+/** A new Sequential model from ModelArtifacts (see the file comment for the checks). */
+export function fromArtifacts(artifacts: unknown, options: LoadOptions = {}): Sequential {
+  const { compile, maxWeightBytes, seed } = readLoadOptions(options);
+  if (!isPlainObject(artifacts)) throw new ModelFormatError(`model artifacts must be an object, got ${describe(artifacts)}`);
+  const r = new ConfigReader('model artifacts', artifacts);
+  const format = r.raw('format');
+  if (format !== undefined && format !== null && format !== 'layers-model') {
+    throw new ConfigError(`model artifacts: format ${describe(format)} is not supported; wasmnn reads 'layers-model' (a Keras or TensorFlow.js layers model)`);
+  }
+  r.raw('generatedBy');
+  r.raw('convertedBy');
+  for (const field of GRAPH_MODEL_FIELDS) {
+    const value = r.raw(field);
+    if (value !== undefined && value !== null) throw new ConfigError(`model artifacts: '${field}' belongs to graph models, which wasmnn does not read`);
+  }
+  const modelTopology = r.raw('modelTopology');
+  const trainingConfig = r.raw('trainingConfig');
+  const weightSpecs = r.raw('weightSpecs');
+  const weightData = r.raw('weightData');
+  const metadata = readMetadata(r.raw('userDefinedMetadata'));
+  r.done();
+  if (modelTopology === undefined || modelTopology === null) throw new ModelFormatError('model artifacts: modelTopology is missing');
+
+  // 1. layers, constructed from their options (no memory yet)
+  const topology = readTopology(modelTopology, trainingConfig, compile);
+  // 2. the shapes they will allocate
+  const expected = plannedWeights(topology.layers, maxWeightBytes);
+  // 3. the manifest and the bytes
+  let values: Map<string, NamedWeight> | null = null;
+  if (weightSpecs !== undefined && weightSpecs !== null) {
+    const { specs } = readWeightSpecs(weightSpecs, maxWeightBytes);
+    if (weightData === undefined || weightData === null) throw new ModelFormatError('model artifacts: weightSpecs are given but weightData is missing');
+    matchManifest(expected, specs.filter((spec) => spec.group !== 'optimizer'));
+    values = decodeWeights(specs, concatWeightData(weightData));
+  } else if (weightData !== undefined && weightData !== null) {
+    throw new ModelFormatError('model artifacts: weightData is given but weightSpecs are missing');
+  }
+  // 4. build and fill
+  const model = new Sequential([], { name: topology.name, seed: seed ?? metadata.seed });
+  try {
+    for (const layer of topology.layers) model.add(layer);
+    if (values !== null) {
+      for (const { weight, name } of namedWeights(model.layers)) {
+        const saved = values.get(name)!;
+        if (saved.values.length !== weight.value.size) throw new ModelFormatError(`weight '${name}': layer built ${weight.value.size} values, manifest has ${saved.values.length}`);
+        weight.value.data.set(saved.values);
+      }
+    }
+    if (topology.training) model.compile(topology.training);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+/** userDefinedMetadata.wasmnn, when present (other keys belong to the user and are kept out). */
+export function readMetadata(value: unknown): Partial<WasmnnMetadata> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new ModelFormatError(`userDefinedMetadata must be an object, got ${describe(value)}`);
+  if (!Object.hasOwn(value, 'wasmnn')) return {};
+  const r = new ConfigReader('userDefinedMetadata.wasmnn', value.wasmnn);
+  const metadata: Partial<WasmnnMetadata> = {};
+  if (r.raw('seed') !== undefined) metadata.seed = r.integer('seed', 0, 0xffffffff);
+  if (r.raw('epoch') !== undefined) metadata.epoch = r.integer('epoch', 0, Number.MAX_SAFE_INTEGER);
+  r.done();
+  return metadata;
+}
+
+/** Every weight the layers will create, named '<layer>/<weight>', within the byte budget. */
+function plannedWeights(layers: readonly Layer[], maxBytes: number): Map<string, WeightShape> {
+  const planned = new Map<string, WeightShape>();
+  let shape = layers[0].declaredInputShape!;
+  let bytes = 0;
+  for (const layer of layers) {
+    const { outputShape, weights } = layerShapes(layer, shape);
+    for (const weight of weights) {
+      bytes += sizeOf(weight.shape) * 4;
+      if (bytes > maxBytes) throw new ModelFormatError(`${layer.name}: the model's weights would take more than ${maxBytes} bytes (the limit; see maxWeightBytes)`);
+      planned.set(`${layer.name}/${weight.name}`, weight);
+    }
+    shape = outputShape;
+  }
+  return planned;
+}
+
+/** The manifest lists exactly the planned weights, each with its shape and dtype float32. */
+function matchManifest(planned: Map<string, WeightShape>, specs: readonly { name: string; shape: number[]; dtype: string }[]): void {
+  const listed = new Map(specs.map((spec) => [spec.name, spec]));
+  for (const [name, weight] of planned) {
+    const spec = listed.get(name);
+    if (spec === undefined) throw new ModelFormatError(`the weights manifest has no '${name}' (expected shape ${formatShape(weight.shape)})`);
+    if (spec.dtype !== 'float32') throw new ConfigError(`weight '${name}': dtype '${spec.dtype}' is not supported; wasmnn reads float32 weights`);
+    if (spec.shape.length !== weight.shape.length || spec.shape.some((d, i) => d !== weight.shape[i])) {
+      throw new ModelFormatError(`weight '${name}': the manifest says shape ${formatShape(spec.shape)}, the layer needs ${formatShape(weight.shape)}`);
+    }
+  }
+  for (const name of listed.keys()) {
+    if (!planned.has(name)) throw new ModelFormatError(`the weights manifest lists '${name}', which no layer of the model has`);
+  }
+}
