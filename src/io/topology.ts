@@ -21,8 +21,8 @@ import type { Layer } from '../layers/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { LossName } from '../losses.js';
 import type { MetricName } from '../metrics.js';
-import { getLoss } from '../losses.js';
-import { getMetric } from '../metrics.js';
+import { LOSSES, getLoss } from '../losses.js';
+import { METRICS, getMetric } from '../metrics.js';
 import { ConfigError } from '../errors.js';
 import { ConfigReader, describe } from './config-reader.js';
 import { readSerialized, serialize, type KerasSerialized } from './registry.js';
@@ -164,7 +164,17 @@ function readTrainingConfig(value: unknown): NonNullable<ReadTopology['training'
   const optimizer = optimizerClasses.fromConfig(r.raw('optimizerConfig'), 'optimizer_config', 'keras');
   r.fixed({ weightedMetrics: { value: null }, lossWeights: { value: null }, sampleWeightMode: { value: null } });
   r.done();
-  return { loss: getLoss(loss), metrics, optimizer };
+  return { loss: knownName('loss', loss, getLoss, LOSSES), metrics, optimizer };
+}
+
+/**
+ * A loss or metric name resolved by `resolve`, accepted only if it resolves to a listed name:
+ * a name from a file such as 'constructor' must not resolve to something on Object.prototype.
+ */
+function knownName<T extends string>(what: string, name: string, resolve: (name: string) => T, names: readonly T[]): T {
+  const resolved = resolve(name);
+  if (!names.includes(resolved)) throw new ConfigError(`training_config: unknown ${what} ${describe(name)}; expected one of ${names.join(', ')}`);
+  return resolved;
 }
 
 /**
@@ -175,11 +185,11 @@ function readMetrics(value: unknown): MetricName[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value.flat() : [value];
   return items.map((item) => {
-    if (typeof item === 'string') return getMetric(item);
+    if (typeof item === 'string') return knownName('metric', item, getMetric, METRICS);
     const { className, config } = readSerialized(item, 'training_config metrics', 'keras');
     if (className !== 'MeanMetricWrapper' || typeof config.name !== 'string') {
       throw new ConfigError(`training_config: unsupported metric ${describe(item)}; wasmnn reads 'accuracy'`);
     }
-    return getMetric(config.name);
+    return knownName('metric', config.name, getMetric, METRICS);
   });
 }
