@@ -6,17 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as nn from '../src/index.js';
+import { serveDirectory, type StaticServer } from '../test/helpers/static-server.js';
 // @ts-expect-error: plain JavaScript shared with the page
 import { runScenario } from '../web/e2e/scenario.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface ScenarioResult {
@@ -26,27 +24,15 @@ interface ScenarioResult {
   weights: number[][];
 }
 
-let server: Server;
+let server: StaticServer;
 let browser: Browser;
 let page: Page;
 let base = '';
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(root, 'scripts/build-js.mjs')], { cwd: root, stdio: 'inherit' });
-  server = createServer(async (request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname));
-    try {
-      const body = await readFile(join(root, path));
-      response.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404);
-      response.end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  server = await serveDirectory(root);
+  base = server.base;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -62,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 describe('wasmnn in Chromium', () => {

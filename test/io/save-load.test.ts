@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as nn from '../../src/index.js';
 import { ConfigError, ModelFormatError, WasmnnError } from '../../src/errors.js';
 import { Random } from '../../src/random.js';
+import { serveDirectory } from '../helpers/static-server.js';
 
 let root: string;
 beforeAll(async () => {
@@ -150,35 +151,21 @@ describe('the files', () => {
 describe('loading by URL (as in browsers), weights fetched relative to model.json', () => {
   it('loads over HTTP, and reports a missing weights file as a ModelFormatError', async () => {
     await nn.setBackend('wasm', { relaxed: false });
-    const { createServer } = await import('node:http');
     const dir = await tempDir('served');
     const model = buildModel(31);
     await model.save(join(dir, 'm'));
-    const served: string[] = [];
-    const server = createServer(async (request, response) => {
-      served.push(request.url!);
-      try {
-        const body = await readFile(join(dir, decodeURIComponent(request.url!)));
-        response.writeHead(200, { 'content-length': body.byteLength });
-        response.end(body);
-      } catch {
-        response.writeHead(404);
-        response.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const server = await serveDirectory(dir);
+    const base = server.base;
     try {
       const loaded = await nn.loadModel(`${base}/m/model.json`);
-      expect(served).toEqual(['/m/model.json', '/m/weights.bin']);
+      expect(server.requested).toEqual(['/m/model.json', '/m/weights.bin']);
       const probe = data(32, 5).x;
       expect(bits(loaded.predict(probe))).toEqual(bits(model.predict(probe)));
       await rm(join(dir, 'm', 'weights.bin'));
       await expect(nn.loadModel(new URL(`${base}/m/model.json`))).rejects.toThrow(/could not fetch .*\/m\/weights.bin: HTTP 404/);
       await expect(nn.loadModel(`${base}/nothing/model.json`)).rejects.toThrow(ModelFormatError);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 });
