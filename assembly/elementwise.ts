@@ -198,6 +198,7 @@ export function softmax(x: usize, y: usize, m: i32, n: i32): void {
 // targets: m×n probability rows (sparse=0) or m class indices stored as f32 (sparse≠0).
 // loss_i = Σ_j t_ij·(logsumexp(z_i) - z_ij); grad_ij = gradScale·(p_ij·Σ_j t_ij - t_ij).
 // Returns Σ_i loss_i (summed in f64). grad may equal logits; grad must not overlap targets.
+// grad = 0 (null) computes the loss alone and writes nothing (evaluation).
 // With e_j = e^(z_j - max): logsumexp(z) - z_j = (max - z_j) + log Σe and p_j = e_j / Σe.
 // Never forming logsumexp(z) itself keeps p accurate at large |z|, where rounding
 // max + log Σe to f32 would shift every p by up to |max|·2^-24 (2e-4 at |z| = 1e4).
@@ -225,11 +226,12 @@ export function softmaxCrossEntropy(
         loss += <f64>(t * (max - z));
       }
       const e = Mathf.exp(z - max);
-      store<f32>(gr + o, e);
+      if (grad) store<f32>(gr + o, e);
       sumExp += e;
     }
     // loss_i = Σ_j t_j·(max - z_j) + Σt·log Σe
     total += loss + <f64>targetSum * <f64>Mathf.log(sumExp);
+    if (!grad) continue;
     // Pass 2: grad_j = gradScale·(p_j·Σt - t_j)
     const invSum: f32 = 1 / sumExp;
     for (let j = 0; j < n; j++) {

@@ -7,7 +7,7 @@
  * Data: real MNIST digits from the mnist package, Adam, batch 128, one untimed warm-up epoch.
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 
 const [framework, modelName, samplesArg] = process.argv.slice(2);
 const samples = Number(samplesArg);

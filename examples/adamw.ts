@@ -21,7 +21,7 @@
  *   npx tsx examples/adamw.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import {
   denseKernels, fitDigits, fixed, mlp, percent, pixelWeights, print, runIfMain, startStudy, table, weightStats,
   type Optimizer, type Regularizer, type StudyOptions,
@@ -57,7 +57,7 @@ export async function run(options: StudyOptions = {}): Promise<AdamWRun[]> {
     { name: 'Adam', optimizer: () => nn.optimizers.adam({ learningRate }), weightDecay: 0 },
     { name: `Adam + L2 ${lambda}`, optimizer: () => nn.optimizers.adam({ learningRate }), weightDecay: 0, regularizer: nn.regularizers.l2(lambda) },
     ...[2 * lambda, 0.2, 1].map((weightDecay) => ({
-      name: `AdamW ${weightDecay}` + (weightDecay === 2 * lambda ? ' (= 2λ)' : ''),
+      name: `AdamW ${weightDecay}${weightDecay === 2 * lambda ? ' (= 2λ)' : ''}`,
       optimizer: () => nn.optimizers.adamw({ learningRate, weightDecay }),
       weightDecay,
     })),

@@ -16,7 +16,7 @@
  *   npx tsx examples/batch-norm.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { fitOrDiverge, fixed, mlp, percent, print, runIfMain, startStudy, table, type StudyOptions } from './common.js';
 
 export interface BatchNormRun {
@@ -52,9 +52,9 @@ export async function run(options: StudyOptions = {}): Promise<BatchNormRun[]> {
     ['epoch', ...runs.map((r) => r.name)],
     Array.from({ length: epochs }, (_, e) => [String(e + 1), ...runs.map((r) => (e < r.loss.length ? fixed(r.loss[e]) : r.divergedAt ? 'diverged' : ''))]),
   ));
-  print(options, ['', ...runs.map((r) => `${r.name}: ` + (r.divergedAt
-    ? `the loss overflowed in epoch ${r.divergedAt}.`
-    : `final validation accuracy ${percent(r.valAccuracy)}.`))]);
+  const outcome = (r: (typeof runs)[number]): string =>
+    r.divergedAt ? `the loss overflowed in epoch ${r.divergedAt}.` : `final validation accuracy ${percent(r.valAccuracy)}.`;
+  print(options, ['', ...runs.map((r) => `${r.name}: ${outcome(r)}`)]);
   return runs;
 }
 

@@ -8,12 +8,12 @@
  */
 
 import { pathToFileURL } from 'node:url';
-import * as nn from '../src/index.js';
-import type { Dataset } from '../src/data/index.js';
-import type { Optimizer } from '../src/optimizers/index.js';
-import type { Regularizer, Weight } from '../src/layers/index.js';
+import * as nn from 'wasmnn';
 
-export type { Dataset, Optimizer, Regularizer, Weight };
+export type Dataset = nn.data.Dataset;
+export type Optimizer = nn.optimizers.Optimizer;
+export type Regularizer = nn.layers.Regularizer;
+export type Weight = nn.layers.Weight;
 
 export interface StudyOptions {
   /** Fewer samples, units and epochs: the whole study in a second or two (for the tests). */
@@ -36,7 +36,7 @@ export function runIfMain(moduleUrl: string, run: (options: StudyOptions) => Pro
 }
 
 /**
- * The wasm backend without relaxed FMA (bit-identical everywhere, see DESIGN.md), unless
+ * The wasm backend without relaxed FMA (bit-identical everywhere, see docs/DESIGN.md, "Build and loading"), unless
  * the caller (a test) has already chosen one.
  */
 export async function useBackend(): Promise<void> {

@@ -16,7 +16,7 @@
  *   npx tsx examples/cross-validation.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { fixed, mlp, percent, print, runIfMain, table, useBackend, type StudyOptions } from './common.js';
 
 export interface CrossValidationStudy {

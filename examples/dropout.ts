@@ -19,7 +19,7 @@
  *   npx tsx examples/dropout.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { argmin, fitDigits, fixed, mlp, percent, print, runIfMain, startStudy, table, type StudyOptions } from './common.js';
 
 export interface DropoutRun {

@@ -17,7 +17,7 @@
  *   npx tsx examples/early-stopping.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { fitDigits, fixed, loadDigits, mlp, percent, print, runIfMain, table, type StudyOptions } from './common.js';
 
 export interface EarlyStoppingResult {

@@ -19,7 +19,7 @@
  *   npx tsx examples/l1-vs-l2.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import {
   denseKernels, fitDigits, fixed, histogram, mlp, percent, pixelWeights, print, runIfMain, startStudy, table, weightStats,
   type Regularizer, type StudyOptions,
@@ -70,7 +70,7 @@ export async function run(options: StudyOptions = {}): Promise<PenaltyRun[]> {
     ['penalty', 'val accuracy', '|w| < 1e-3', 'mean |w|', 'pixels dropped', 'penalty value'],
     runs.map((r) => [r.name, percent(r.valAccuracy), percent(r.nearZero), fixed(r.meanAbs), `${r.droppedPixels} of 784`, fixed(r.penalty)]),
   ));
-  runs.forEach((r, i) => print(options, ['', `First-layer weights, ${r.name}:`, ...histograms[i]]));
+  for (const [i, r] of runs.entries()) print(options, ['', `First-layer weights, ${r.name}:`, ...histograms[i]]);
   // The maps of L1 and of the strong L2, side by side: both shrank the weights, only L1 zeroed them.
   const [, l1, , l2] = runs;
   print(options, [

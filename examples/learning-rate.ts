@@ -15,7 +15,7 @@
  *   npx tsx examples/learning-rate.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { argmin, fitOrDiverge, fixed, mlp, percent, print, runIfMain, startStudy, table, type Optimizer, type StudyOptions } from './common.js';
 
 export interface SweepPoint {

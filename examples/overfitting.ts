@@ -14,7 +14,7 @@
  *   npx tsx examples/overfitting.ts
  */
 
-import * as nn from '../src/index.js';
+import * as nn from 'wasmnn';
 import { argmin, fitDigits, fixed, mlp, percent, print, runIfMain, startStudy, table, type StudyOptions } from './common.js';
 
 export interface OverfittingResult {

@@ -13,10 +13,10 @@
  */
 
 import type { Kernels } from './backend/kernels.js';
-import type { Batch } from './layers/layer.js';
+import type { Batch } from './core/batch.js';
 import { ConfigError } from './errors.js';
 
-export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
+const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** Validates an activation name (undefined and null mean linear, as in Keras). */
@@ -50,7 +50,7 @@ export function activationBackward(kernels: Kernels, name: ActivationName, y: Ba
  * Only reached when softmax is not followed by cross-entropy (rare), so it runs in
  * TypeScript on the views of either backend. dz may be dy.
  */
-export function softmaxBackward(y: Batch, dy: Batch, dz: Batch): void {
+function softmaxBackward(y: Batch, dy: Batch, dz: Batch): void {
   const Y = y.storage.view(), DY = dy.storage.view(), DZ = dz.storage.view();
   const n = y.cols;
   for (let i = 0; i < y.rows; i++) {

@@ -24,3 +24,12 @@ export function requireNonNegative(where: string, name: string, value: number): 
   requireFinite(where, name, value);
   if (!(value >= 0)) throw new ValueError(`${where}: ${name} must be ≥ 0, got ${value}`);
 }
+
+/** Throws unless `value` is an integer in [min, max] (epochs ≥ 0, batchSize ≥ 1, sample counts, seeds). */
+export function requireInteger(where: string, name: string, value: number, min = -Infinity, max = Infinity): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` ≥ ${min}` : '';
+    const expected = min === 1 && max === Infinity ? 'a positive integer' : `an integer${range}`;
+    throw new ValueError(`${where}: ${name} must be ${expected}, got ${String(value)}`);
+  }
+}

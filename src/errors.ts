@@ -27,6 +27,12 @@ export class ConfigError extends WasmnnError {}
  */
 export class ModelFormatError extends WasmnnError {}
 
+/** A data file is malformed: a bad magic number, an unknown type code, a length that disagrees with its header, a missing file. */
+export class DataError extends WasmnnError {}
+
+/** The WebAssembly kernels could not be loaded or compiled; the message says where it looked and the fix. */
+export class BackendError extends WasmnnError {}
+
 /** A kernel's output overlaps an input it may not alias. */
 export class AliasError extends WasmnnError {}
 

@@ -15,17 +15,18 @@ import type { MemoryStats } from './backend/kernels.js';
 export { ready, setBackend, getBackend, getBackendInfo, type BackendName } from './backend/backend.js';
 export type { MemoryStats } from './backend/kernels.js';
 export { Tensor, tensor, zeros, type TensorLike, type NestedArray } from './tensor.js';
-export { Sequential, sequential, setSeed, type SequentialOptions, type CompileOptions, type FitOptions, type EvaluateOptions } from './model/sequential.js';
-export { History } from './model/history.js';
-export type { Callback, Logs } from './model/callbacks.js';
+export { Sequential, sequential, type SequentialOptions, type CompileOptions, type FitOptions, type EvaluateOptions } from './model/sequential.js';
+export { setSeed } from './random.js';
+export { History } from './callbacks/history.js';
+export type { Callback, Logs, TrainingModel } from './callbacks/callback.js';
 export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as regularizers from './regularizers.js';
 export * as initializers from './initializers.js';
-export * as data from './data/index.js';
-export * as callbacks from './callbacks/index.js';
+export * as data from './data-api.js';
+export * as callbacks from './callbacks-api.js';
 export { loadModel, fromArtifacts, serialization, type LoadOptions, type SaveOptions, type ModelArtifacts, type Serialized } from './io/index.js';
-export { WasmnnError, ShapeError, ValueError, ConfigError, ModelFormatError, AliasError, NonFiniteLossError } from './errors.js';
+export { WasmnnError, ShapeError, ValueError, ConfigError, ModelFormatError, AliasError, BackendError, NonFiniteLossError, DataError } from './errors.js';
 
 /** Memory of the active backend: bytes in use, bytes reserved, live allocations. */
 export function memoryStats(): MemoryStats {

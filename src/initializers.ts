@@ -1,6 +1,6 @@
 /**
  * Weight initializers, as Keras defines them. All draw from a seeded `Random`, so the same
- * seed gives the same weights (DESIGN.md, "Randomness").
+ * seed gives the same weights (docs/DESIGN.md, "Randomness").
  *
  * The variance-scaling family keeps the variance of activations (or of gradients) about
  * the same from layer to layer. With fanIn and fanOut from `computeFans`:

@@ -7,19 +7,19 @@
  *   meanSquaredError               binary accuracy for one output unit, else categorical
  */
 
-import type { Batch } from './layers/layer.js';
+import type { Batch } from './core/batch.js';
 import type { LossName } from './losses.js';
 import { ConfigError } from './errors.js';
 
-export const METRICS = ['accuracy'] as const;
+const METRICS = ['accuracy'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 const ALIASES: Record<string, MetricName> = { accuracy: 'accuracy', acc: 'accuracy' };
 
 export function getMetric(name: string): MetricName {
-  const metric = ALIASES[name];
-  if (metric === undefined) throw new ConfigError(`compile: unknown metric '${name}'; expected one of ${METRICS.join(', ')}`);
-  return metric;
+  // hasOwn: a name such as 'constructor' must not find Object.prototype's
+  if (!Object.hasOwn(ALIASES, name)) throw new ConfigError(`compile: unknown metric '${name}'; expected one of ${METRICS.join(', ')}`);
+  return ALIASES[name];
 }
 
 /** Σ_i accuracy_i over the batch (a count of correct samples, fractional for binary). */
@@ -43,7 +43,7 @@ export function accuracySum(loss: LossName, output: Batch, targets: Batch): numb
 }
 
 /** Index of the largest of values[offset .. offset+n) (the first, on ties). */
-export function argmax(values: Float32Array, offset: number, n: number): number {
+function argmax(values: Float32Array, offset: number, n: number): number {
   let best = 0;
   for (let j = 1; j < n; j++) if (values[offset + j] > values[offset + best]) best = j;
   return best;

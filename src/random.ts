@@ -1,5 +1,5 @@
 /**
- * Seeded randomness. One seed reaches everything (DESIGN.md, "Randomness"): initializers,
+ * Seeded randomness. One seed reaches everything (docs/DESIGN.md, "Randomness"): initializers,
  * shuffling and the validation split draw from `Random`; dropout masks come from the
  * counter-based `hash32`, which the AssemblyScript kernels implement bit for bit.
  * Library code never calls Math.random.
@@ -112,11 +112,19 @@ export class Random {
     }
     return array;
   }
+}
 
-  /** A new generator whose stream is derived from this seed and `label` (for sub-components). */
-  fork(label: number): Random {
-    return new Random(mixKey(this.seed, label));
-  }
+/** The stream from which models created without a `seed` take theirs. */
+let modelSeeds = new Random(0);
+
+/** Seeds the stream from which models without an explicit `seed` take theirs. */
+export function setSeed(seed: number): void {
+  modelSeeds = new Random(seed);
+}
+
+/** The seed of the next model created without one. */
+export function nextModelSeed(): number {
+  return modelSeeds.nextUint32();
 }
 
 function rotl(x: number, k: number): number {

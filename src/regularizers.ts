@@ -1,5 +1,5 @@
 /**
- * Weight penalties, added to the loss (the *mean* batch loss, see SEMANTICS.md):
+ * Weight penalties, added to the loss (the *mean* batch loss, see docs/SEMANTICS.md, "Penalties"):
  *
  *   l1(λ):        λ·Σ|w|              gradient λ·sign(w)   (subgradient 0 at w = 0)
  *   l2(λ):        λ·Σw²               gradient 2λ·w
@@ -19,11 +19,11 @@
  */
 
 import type { Kernels, Storage } from './backend/kernels.js';
-import type { Regularizer } from './layers/layer.js';
+import type { Regularizer } from './core/weight.js';
 import { ConfigError } from './errors.js';
 import { requireNonNegative } from './arguments.js';
 
-export type { Regularizer } from './layers/layer.js';
+export type { Regularizer } from './core/weight.js';
 
 /** l1·Σ|w| + l2·Σw²: the one implementation behind L1, L2 and L1L2. */
 abstract class WeightPenalty implements Regularizer {

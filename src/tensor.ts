@@ -8,10 +8,10 @@
 
 import type { Kernels, Storage } from './backend/kernels.js';
 import { kernels } from './backend/backend.js';
+import { readNested, type NestedArray } from './core/nested.js';
 import { ShapeError, ValueError, formatShape } from './errors.js';
 
-/** Nested arrays of numbers: number, number[], number[][], ... */
-export type NestedArray = number | NestedArray[];
+export type { NestedArray };
 export type TensorLike = Tensor | Float32Array | NestedArray;
 
 export class Tensor {
@@ -100,40 +100,6 @@ function resolveShape(shape: readonly number[], size: number): number[] {
   return out;
 }
 
-/** Shape of a nested array, checking that it is rectangular. */
-function inferShape(values: NestedArray): number[] {
-  const shape: number[] = [];
-  let level: NestedArray = values;
-  while (Array.isArray(level)) {
-    shape.push(level.length);
-    if (level.length === 0) break;
-    level = level[0];
-  }
-  const check = (v: NestedArray, dim: number, path: string): void => {
-    if (dim === shape.length) {
-      if (Array.isArray(v)) throw new ShapeError(`tensor: ragged array at ${path || 'top'}: expected a number, got an array of ${v.length}`);
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      const actual = Array.isArray(v) ? `length ${v.length}` : 'a number';
-      throw new ShapeError(`tensor: ragged array at ${path || 'top'}: expected length ${shape[dim]}, got ${actual}`);
-    }
-    v.forEach((child, i) => check(child, dim + 1, `${path}[${i}]`));
-  };
-  check(values, 0, '');
-  return shape;
-}
-
-function flatten(values: NestedArray, out: Float32Array, offset = 0): number {
-  if (!Array.isArray(values)) {
-    if (typeof values !== 'number') throw new ValueError(`tensor: expected numbers, got ${typeof values}`);
-    out[offset] = values;
-    return offset + 1;
-  }
-  for (const v of values) offset = flatten(v, out, offset);
-  return offset;
-}
-
 /**
  * Creates a tensor on the active backend from a Float32Array, a number[] or nested arrays.
  * Without `shape`, a flat array becomes rank 1 and nested arrays keep their nesting.
@@ -151,9 +117,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
     flat = Float32Array.from(values as unknown as ArrayLike<number>);
     natural = [flat.length];
   } else {
-    natural = typeof values === 'number' ? [] : inferShape(values);
-    flat = new Float32Array(sizeOf(natural));
-    flatten(values, flat);
+    ({ shape: natural, data: flat } = readNested(values, 'tensor'));
   }
   let finalShape = natural;
   if (shape !== undefined) {

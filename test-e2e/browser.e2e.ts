@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openUntil, serveDirectory, type StaticServer } from './harness.js';
 import * as nn from '../src/index.js';
-import { serveDirectory, type StaticServer } from '../test/helpers/static-server.js';
 // @ts-expect-error: plain JavaScript shared with the page
 import { runScenario } from '../web/e2e/scenario.js';
+import { gzip, writeIdx } from '../test/helpers/idx.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface ScenarioResult {
   info: { name: string; relaxed: boolean };
@@ -27,23 +27,12 @@ interface ScenarioResult {
 let server: StaticServer;
 let browser: Browser;
 let page: Page;
-let base = '';
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(root, 'scripts/build-js.mjs')], { cwd: root, stdio: 'inherit' });
   server = await serveDirectory(root);
-  base = server.base;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/web/e2e/index.html`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 30_000 }).catch(() => {
-    throw new Error(`page did not load: ${errors.join('; ')}`);
-  });
+  browser = await launchChromium();
+  page = await openUntil(browser, `${server.base}/web/e2e/index.html`, 'ready', 30_000);
 }, 120_000);
 
 afterAll(async () => {
@@ -73,7 +62,7 @@ describe('wasmnn in Chromium', () => {
     await model.fit(x, x.map((row) => (row[0] > 0 ? 1 : 0)), { epochs: 2, batchSize: 8, verbose: 0 });
     await model.save(join(root, 'dist', 'e2e-model')); // served by the test server, under dist/
     const inNode = Array.from(model.predict(x).data);
-    // As source text: vitest would rewrite a dynamic import() inside a function.
+    // A string, so that vitest leaves the page's dynamic import alone.
     const inBrowser = await page.evaluate(`(async () => {
       const web = await import('/dist/src/index.js');
       await web.setBackend('wasm', { relaxed: false });
@@ -90,5 +79,21 @@ describe('wasmnn in Chromium', () => {
     expect(inBrowser.info.relaxed).toBe(true);
     const worst = Math.max(...inBrowser.weights.flatMap((w, i) => w.map((v, j) => Math.abs(v - inNode.weights[i][j]))));
     expect(worst).toBeLessThan(1e-3);
+  });
+
+  it('reads a gzip IDX file with DecompressionStream as Node reads it with node:zlib, and rejects a truncated one', async () => {
+    const packed = gzip(writeIdx('int16', [3, 100], Array.from({ length: 300 }, (_, i) => (i * 377) % 65536 - 32768)));
+    // A string, so that vitest leaves the page's dynamic import alone.
+    const inBrowser = (await page.evaluate(`(async (bytes) => {
+      const { data: { readIdx } } = await import('/dist/src/index.js');
+      const { shape, data } = await readIdx(new Uint8Array(bytes));
+      const error = await readIdx(new Uint8Array(bytes.slice(0, bytes.length - 8))).then(() => '', (e) => e.name + ': ' + e.message);
+      return { shape, data: Array.from(data), type: data.constructor.name, error };
+    })(${JSON.stringify(Array.from(packed))})`)) as { shape: number[]; data: number[]; type: string; error: string };
+    const inNode = await nn.data.readIdx(packed);
+    expect(inBrowser.shape).toEqual([3, 100]);
+    expect(inBrowser.type).toBe('Int16Array');
+    expect(inBrowser.data).toEqual(Array.from(inNode.data));
+    expect(inBrowser.error).toMatch(/^DataError: readIdx: the gzip data is corrupt or truncated/);
   });
 });

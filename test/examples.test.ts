@@ -33,6 +33,10 @@ beforeAll(async () => {
 });
 
 describe('examples/ (quick mode)', () => {
+  it("imports 'wasmnn' as this source tree: one module, so the backend chosen above is theirs", async () => {
+    expect(await import('wasmnn')).toBe(nn);
+  });
+
   it('overfitting: training loss falls far below validation loss, which turns up', async () => {
     const options = quick();
     const r = await overfitting(options);

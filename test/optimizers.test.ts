@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../src/backend/kernels.js';
 import { ReferenceKernels } from '../src/backend/reference.js';
 import { loadWasmKernels } from '../src/backend/wasm.js';
-import type { Weight } from '../src/layers/layer.js';
+import type { Weight } from '../src/core/weight.js';
 import { Tensor } from '../src/tensor.js';
 import { Adam, AdamW, Optimizer, RMSprop, SGD, adam, adamw, getOptimizer, rmsprop, sgd } from '../src/optimizers/index.js';
 import { l2 } from '../src/regularizers.js';
@@ -28,7 +28,7 @@ function makeWeight(k: Kernels, values: number[], grad: number[], trainable = tr
 
 function expectValues(actual: Float32Array, expected: number[], tol = 1e-6): void {
   expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => expect(Math.abs(actual[i] - e), `[${i}]: got ${actual[i]}, expected ${e}`).toBeLessThanOrEqual(tol));
+  for (const [i, e] of expected.entries()) expect(Math.abs(actual[i] - e), `[${i}]: got ${actual[i]}, expected ${e}`).toBeLessThanOrEqual(tol);
 }
 
 const W0 = [1, -2, 0.5];

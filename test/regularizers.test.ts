@@ -45,7 +45,7 @@ describe.each(['reference', 'wasm'])('penalties on %s', (name) => {
     for (const [regularizer, gradient] of cases) {
       const g = storage(k(), [1, 1, 1, 1, 1, 1]);
       regularizer.addGradient(k(), w, g, 6);
-      gradient.forEach((d, i) => expect(g.view()[i]).toBeCloseTo(1 + d, 6));
+      for (const [i, d] of gradient.entries()) expect(g.view()[i]).toBeCloseTo(1 + d, 6);
     }
   });
 

@@ -87,10 +87,10 @@ export interface Kernels {
    * log-softmax: loss_i = Σ_j t[i,j]·(logsumexp(z_i) - z[i,j]).
    * Targets are one-hot/probability rows (m×n) or, when `sparse`, m class indices stored as
    * floats. Writes grad = gradScale·(softmax(z)·Σ_j t[i,j] - t) (m×n) and returns Σ_i loss_i.
-   * grad may be logits.
+   * grad may be logits; grad null computes the loss alone and writes nothing.
    */
   softmaxCrossEntropy(
-    logits: Storage, targets: Storage, grad: Storage, m: number, n: number,
+    logits: Storage, targets: Storage, grad: Storage | null, m: number, n: number,
     encoding: TargetEncoding, gradScale: number,
   ): number;
 
@@ -201,7 +201,7 @@ export interface Kernels {
 
 
 /** True when [a, a+an) and [b, b+bn) share an element (empty ranges never overlap). */
-export function overlaps(a: Storage, an: number, b: Storage, bn: number): boolean {
+function overlaps(a: Storage, an: number, b: Storage, bn: number): boolean {
   if (an <= 0 || bn <= 0) return false;
   return a.address < b.address + bn && b.address < a.address + an;
 }

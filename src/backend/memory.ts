@@ -15,7 +15,7 @@ import { ValueError } from '../errors.js';
 import type { MemoryStats } from './kernels.js';
 
 /** Every allocation starts on, and is rounded up to, this many bytes. */
-export const ALIGNMENT = 16;
+const ALIGNMENT = 16;
 const PAGE_BYTES = 65536;
 
 interface FreeRange {
@@ -29,7 +29,7 @@ export interface GrowableMemory {
   grow(pages: number): number;
 }
 
-export function alignUp(bytes: number): number {
+function alignUp(bytes: number): number {
   return Math.ceil(bytes / ALIGNMENT) * ALIGNMENT;
 }
 

@@ -140,10 +140,10 @@ export class ReferenceKernels implements Kernels {
   }
 
   softmaxCrossEntropy(
-    logits: Storage, targets: Storage, grad: Storage, m: number, n: number,
+    logits: Storage, targets: Storage, grad: Storage | null, m: number, n: number,
     encoding: TargetEncoding, gradScale: number,
   ): number {
-    const Z = logits.view(), T = targets.view(), G = grad.view();
+    const Z = logits.view(), T = targets.view(), G = grad?.view() ?? null;
     let total = 0;
     const target = (i: number, j: number): number =>
       encoding === 'sparse' ? (T[i] === j ? 1 : 0) : T[i * n + j];
@@ -163,6 +163,7 @@ export class ReferenceKernels implements Kernels {
         loss += t * (logSumExp - Z[row + j]);
       }
       total += loss;
+      if (G === null) continue;
       for (let j = 0; j < n; j++) {
         const p = Math.exp(Z[row + j] - logSumExp);
         G[row + j] = gradScale * (p * targetSum - target(i, j));
@@ -237,8 +238,8 @@ export class ReferenceKernels implements Kernels {
     lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
   ): void {
     const W = w.view(), G = g.view(), M = m.view(), V = v.view();
-    const biasCorrection1 = 1 - Math.pow(beta1, t); // 1 - b1^t
-    const biasCorrection2 = 1 - Math.pow(beta2, t); // 1 - b2^t
+    const biasCorrection1 = 1 - beta1 ** t; // 1 - b1^t
+    const biasCorrection2 = 1 - beta2 ** t; // 1 - b2^t
     for (let i = 0; i < n; i++) {
       M[i] = beta1 * M[i] + (1 - beta1) * G[i]; //            m ← b1·m + (1-b1)·g
       V[i] = beta2 * V[i] + (1 - beta2) * G[i] * G[i]; //     v ← b2·v + (1-b2)·g²

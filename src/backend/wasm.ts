@@ -10,8 +10,9 @@
 
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
 import { checkGemmAliasing } from './kernels.js';
-import { Allocator } from './memory.js';
+import { Allocator, type GrowableMemory } from './memory.js';
 import { ValueError } from '../errors.js';
+import { compileKernelsFile, isNode } from './wasm-file.js';
 
 /** The module's exports, as the kernels in assembly/ declare them (offsets in bytes). */
 interface KernelExports {
@@ -56,7 +57,7 @@ class WasmStorage implements Storage {
   freed = false;
 
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: GrowableMemory,
     /** Byte offset in linear memory (16-byte aligned). */
     readonly byteOffset: number,
     readonly length: number,
@@ -83,7 +84,9 @@ export class WasmKernels implements Kernels {
 
   constructor(
     private readonly exports: KernelExports,
-    private readonly memory: WebAssembly.Memory,
+    // The module's WebAssembly.Memory, typed by what is used of it, so that the published
+    // declarations need no DOM lib (Node's types have no WebAssembly namespace).
+    private readonly memory: GrowableMemory,
     /** True when this instance runs the relaxed-SIMD (FMA) build. */
     readonly relaxed: boolean,
   ) {
@@ -153,11 +156,11 @@ export class WasmKernels implements Kernels {
   }
 
   softmaxCrossEntropy(
-    logits: Storage, targets: Storage, grad: Storage, m: number, n: number,
+    logits: Storage, targets: Storage, grad: Storage | null, m: number, n: number,
     encoding: TargetEncoding, gradScale: number,
   ): number {
     return this.exports.softmaxCrossEntropy(
-      this.ptr(logits), this.ptr(targets), this.ptr(grad), m, n, encoding === 'sparse' ? 1 : 0, gradScale,
+      this.ptr(logits), this.ptr(targets), grad === null ? 0 : this.ptr(grad), m, n, encoding === 'sparse' ? 1 : 0, gradScale,
     );
   }
 
@@ -210,7 +213,7 @@ export class WasmKernels implements Kernels {
     // The bias corrections 1 - b^t are computed here once, in float64, and passed in.
     this.exports.adamUpdate(
       this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon,
-      1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t), weightDecay,
+      1 - beta1 ** t, 1 - beta2 ** t, weightDecay,
     );
   }
 
@@ -297,8 +300,6 @@ function relaxedProbe(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
 /** True where this engine runs WebAssembly SIMD (128-bit). */
 export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
@@ -308,23 +309,13 @@ export function simdSupported(): boolean {
  * True where relaxed SIMD validates. In Node 20 it sits behind a V8 flag that can be set at
  * run time before the module is compiled; Node ≥ 22 and current browsers have it on.
  */
-export async function relaxedSimdSupported(): Promise<boolean> {
+async function relaxedSimdSupported(): Promise<boolean> {
   const probe = relaxedProbe();
   if (WebAssembly.validate(probe)) return true;
   if (!isNode) return false;
-  const v8 = await import('node:v8');
-  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  // getBuiltinModule, not import(): a call bundlers for the browser do not try to resolve.
+  process.getBuiltinModule('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
   return WebAssembly.validate(probe);
-}
-
-async function fetchBytes(url: URL): Promise<BufferSource> {
-  if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url.href}: HTTP ${response.status}`);
-  return response.arrayBuffer();
 }
 
 export interface WasmOptions {
@@ -338,14 +329,8 @@ export async function loadWasmKernels(options: WasmOptions = {}): Promise<WasmKe
   const url = relaxed
     ? new URL('../../build/kernels-relaxed.wasm', import.meta.url)
     : new URL('../../build/kernels.wasm', import.meta.url);
-  let bytes: BufferSource;
-  try {
-    bytes = await fetchBytes(url);
-  } catch (error) {
-    throw new Error(`wasmnn: ${url.pathname} is missing; run \`npm run build\` (${(error as Error).message})`);
-  }
+  const module = await compileKernelsFile(url);
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-  const module = await WebAssembly.compile(bytes);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return new WasmKernels(instance.exports as unknown as KernelExports, memory, relaxed);
 }

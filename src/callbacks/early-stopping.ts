@@ -14,10 +14,9 @@
  * ends, including when it runs out of epochs (Keras 3 does the same since 3.4).
  */
 
-import type { Callback, Logs } from '../model/callbacks.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
-import { ValueError } from '../errors.js';
+import { ConfigError, ValueError } from '../errors.js';
 
 export interface EarlyStoppingArgs {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -52,7 +51,7 @@ export class EarlyStopping implements Callback {
   best = Infinity;
   private wait = 0;
   private bestWeights: Float32Array[] | null = null;
-  private model: Sequential | null = null;
+  private model: TrainingModel | null = null;
 
   constructor(args: EarlyStoppingArgs = {}) {
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 0, 'earlyStopping');
@@ -64,8 +63,14 @@ export class EarlyStopping implements Callback {
     this.verbose = args.verbose ?? 0;
   }
 
-  setModel(model: Sequential): void {
+  setModel(model: TrainingModel): void {
     this.model = model;
+  }
+
+  /** The model set by `setModel` (fit calls it before any other hook). */
+  private get trainee(): TrainingModel {
+    if (this.model === null) throw new ConfigError(`earlyStopping: used before setModel; pass it to fit({ callbacks: [...] })`);
+    return this.model;
   }
 
   onTrainBegin(): void {
@@ -96,15 +101,16 @@ export class EarlyStopping implements Callback {
     }
     if (this.wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
-      this.model!.stopTraining = true;
+      this.trainee.stopTraining = true;
     }
     this.record();
   }
 
   onTrainEnd(): void {
-    if (this.restoreBestWeights && this.bestWeights !== null) this.model!.setWeights(this.bestWeights);
+    if (this.restoreBestWeights && this.bestWeights !== null) this.trainee.setWeights(this.bestWeights);
     if (this.verbose && this.stoppedEpoch !== null) {
-      console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping` + (this.restoreBestWeights && this.bestEpoch !== null ? `; restored the weights of epoch ${this.bestEpoch + 1}` : ''));
+      const restored = this.restoreBestWeights && this.bestEpoch !== null ? `; restored the weights of epoch ${this.bestEpoch + 1}` : '';
+      console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping${restored}`);
     }
     this.record();
   }
@@ -119,7 +125,7 @@ export class EarlyStopping implements Callback {
 
   /** Copies of every weight (moving statistics included) on the JS heap. */
   private snapshot(): Float32Array[] {
-    return this.model!.weights().map((w) => w.value.data.slice());
+    return this.trainee.weights().map((w) => w.value.data.slice());
   }
 }
 

@@ -9,10 +9,9 @@
  * It logs the learning rate as `learning_rate`, so History shows the schedule it produced.
  */
 
-import type { Callback, Logs } from '../model/callbacks.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
-import { ValueError } from '../errors.js';
+import { ConfigError, ValueError } from '../errors.js';
 
 export interface ReduceLROnPlateauArgs {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -43,7 +42,7 @@ export class ReduceLROnPlateau implements Callback {
   private best = Infinity;
   private wait = 0;
   private cooldownCounter = 0;
-  private model: Sequential | null = null;
+  private model: TrainingModel | null = null;
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 1e-4, 'reduceLROnPlateau');
@@ -57,8 +56,14 @@ export class ReduceLROnPlateau implements Callback {
     this.verbose = args.verbose ?? 0;
   }
 
-  setModel(model: Sequential): void {
+  setModel(model: TrainingModel): void {
     this.model = model;
+  }
+
+  /** The model set by `setModel` (fit calls it before any other hook). */
+  private get trainee(): TrainingModel {
+    if (this.model === null) throw new ConfigError(`reduceLROnPlateau: used before setModel; pass it to fit({ callbacks: [...] })`);
+    return this.model;
   }
 
   onTrainBegin(): void {
@@ -68,7 +73,7 @@ export class ReduceLROnPlateau implements Callback {
   }
 
   onEpochEnd(epoch: number, logs: Logs = {}): void {
-    const optimizer = this.model!.optimizer;
+    const optimizer = this.trainee.optimizer;
     logs.learning_rate = optimizer.learningRate;
     const current = logs[this.monitor.name];
     if (current === undefined) {

@@ -35,7 +35,8 @@ const DEFAULTS = { k: 5, shuffle: false, seed: 0 };
 function resolveOptions(options: KFoldOptions, n: number, caller: string): Required<KFoldOptions> {
   const { k, shuffle, seed } = { ...DEFAULTS, ...options };
   if (!Number.isInteger(k) || k < 2 || k > n) {
-    throw new ValueError(`${caller}: k must be an integer in [2, n = ${n}], got ${k}` + (Number.isInteger(k) && k > n ? ` (only ${n} samples)` : ''));
+    const hint = Number.isInteger(k) && k > n ? ` (only ${n} samples)` : '';
+    throw new ValueError(`${caller}: k must be an integer in [2, n = ${n}], got ${k}${hint}`);
   }
   if (typeof shuffle !== 'boolean') throw new ValueError(`${caller}: shuffle must be true or false, got ${String(shuffle)}`);
   if (!Number.isInteger(seed)) throw new ValueError(`${caller}: seed must be an integer, got ${seed}`);

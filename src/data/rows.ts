@@ -11,7 +11,8 @@
  * memory with the input and the input is never written.
  */
 
-import { Tensor, tensor, sizeOf, type NestedArray } from '../tensor.js';
+import { Tensor, tensor, sizeOf, type NestedArray, type TensorLike } from '../tensor.js';
+import { nestedShape, readNested } from '../core/nested.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 
 /** A flat array of numbers: row i is values [i·rowSize, (i+1)·rowSize). */
@@ -21,7 +22,7 @@ export type FlatArray = Float32Array | Float64Array | Int32Array | Uint8Array | 
 export type Rows = Tensor | FlatArray | NestedArray[];
 
 /** True for flat data (a typed array, or an array of plain numbers). */
-export function isFlat(data: Rows): data is FlatArray {
+function isFlat(data: Rows): data is FlatArray {
   if (data instanceof Tensor) return false;
   if (ArrayBuffer.isView(data)) return true;
   return Array.isArray(data) && (data.length === 0 || typeof data[0] === 'number');
@@ -50,20 +51,33 @@ export function sampleCount(data: Rows, argument: string): number | null {
 /** Values per sample: product of the Tensor's trailing dimensions, or of a nested sample's shape. */
 function naturalRowSize(data: Tensor | NestedArray[]): number {
   if (data instanceof Tensor) return sizeOf(data.shape.slice(1));
-  let size = 1;
-  let level: NestedArray = data.length > 0 ? data[0] : 0;
-  while (Array.isArray(level)) {
-    size *= level.length;
-    level = level.length > 0 ? level[0] : 0;
+  return sizeOf(nestedShape(data.length > 0 ? data[0] : 0));
+}
+
+/**
+ * The shape and float32 values of any input `fit` accepts: a Tensor (its live view: re-read
+ * after allocations), a Float32Array (as it is), another typed array (one float32 copy) or
+ * nested arrays (read by core/nested.ts).
+ */
+export function readValues(data: TensorLike, argument: string): { shape: number[]; values: () => Float32Array } {
+  if (data instanceof Tensor) return { shape: [...data.shape], values: () => data.data };
+  if (data instanceof Float32Array) return { shape: [data.length], values: () => data };
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    const copy = Float32Array.from(data as unknown as ArrayLike<number>);
+    return { shape: [copy.length], values: () => copy };
   }
-  return size;
+  if (Array.isArray(data)) {
+    const { shape, data: values } = readNested(data, argument);
+    return { shape, values: () => values };
+  }
+  throw new ValueError(`${argument}: expected a Tensor, Float32Array or array, got ${data === null ? 'null' : typeof data}`);
 }
 
 /**
  * The row size of `data` when it holds `n` samples: flat data must hold a multiple of n
  * values (0 samples of a flat array hold rows of size 1 by convention).
  */
-export function rowSizeFor(data: Rows, n: number, argument: string): number {
+function rowSizeFor(data: Rows, n: number, argument: string): number {
   if (!isFlat(data)) return naturalRowSize(data);
   if (n === 0) {
     if (data.length !== 0) throw new ShapeError(`${argument}: expected 0 values for 0 samples, got ${data.length}`);

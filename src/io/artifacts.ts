@@ -35,6 +35,9 @@ export interface ModelArtifacts {
   userDefinedMetadata: { wasmnn: WasmnnMetadata };
 }
 
+/** Options of `model.save` (none yet). */
+export type SaveOptions = Record<string, never>;
+
 /** What writing a model reads from it. */
 export interface ArtifactsSource extends TopologySource {
   readonly seed: number;

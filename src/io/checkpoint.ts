@@ -23,17 +23,17 @@
 
 import { ModelFormatError } from '../errors.js';
 import type { ModelArtifacts } from './artifacts.js';
-import { MODEL_JSON, modelJson } from './files.js';
+import { MODEL_JSON, modelJson } from './model-json.js';
 import { syncDirectory, writeAndSync } from './durable.js';
 import { isPlainObject } from './keras-json.js';
 
 /** The two weight files a checkpoint alternates between. */
-export const CHECKPOINT_WEIGHTS = ['weights-a.bin', 'weights-b.bin'] as const;
+const CHECKPOINT_WEIGHTS = ['weights-a.bin', 'weights-b.bin'] as const;
 
 /** Writes `artifacts` as the checkpoint in `dir` (created if missing); see the file comment. */
 export async function writeCheckpoint(artifacts: ModelArtifacts, dir: string): Promise<void> {
-  const { mkdir, rename } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const { mkdir, rename } = process.getBuiltinModule('node:fs/promises');
+  const { join } = process.getBuiltinModule('node:path');
   await mkdir(dir, { recursive: true });
   const current = await namedWeightFiles(join(dir, MODEL_JSON));
   const weights = current.includes(CHECKPOINT_WEIGHTS[0]) ? CHECKPOINT_WEIGHTS[1] : CHECKPOINT_WEIGHTS[0];
@@ -47,7 +47,7 @@ export async function writeCheckpoint(artifacts: ModelArtifacts, dir: string): P
 
 /** The weight files the model.json at `path` names ([] when there is none or it is unreadable). */
 async function namedWeightFiles(path: string): Promise<string[]> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = process.getBuiltinModule('node:fs/promises');
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));

@@ -69,18 +69,15 @@ const VARIANCE_SCALING = new Map<Initializer, { scale: number; mode: string; dis
   [lecunNormal, { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' }],
 ]);
 
-function asVarianceScaling(init: Initializer) {
-  return (): Serialized => ({ className: 'VarianceScaling', config: { ...VARIANCE_SCALING.get(init)!, seed: null } });
-}
-
-for (const init of VARIANCE_SCALING.keys()) {
+for (const [init, form] of VARIANCE_SCALING) {
   const read = (r: ConfigReader): Initializer => {
     readNoSeed(r);
     r.done();
     return init;
   };
   const isLeCun = init === lecunNormal || init === lecunUniform;
-  initializerClasses.register(init.className, read, isLeCun ? { toKeras: asVarianceScaling(init) } : {});
+  const asVarianceScaling = (): Serialized => ({ className: 'VarianceScaling', config: { ...form, seed: null } });
+  initializerClasses.register(init.className, read, isLeCun ? { toKeras: asVarianceScaling } : {});
   if (isLeCun) initializerClasses.register(init.className.replace('LeCun', 'Lecun'), read); // Keras's spelling
 }
 for (const init of [zeros, ones]) {

@@ -45,7 +45,7 @@ export function describe(value: unknown): string {
 }
 
 /** The key under which `config` holds option `name` in `style`, or undefined. */
-export function findKey(config: Record<string, unknown>, name: string, style: KeyStyle, where: string): string | undefined {
+function findKey(config: Record<string, unknown>, name: string, style: KeyStyle, where: string): string | undefined {
   const spellings = style === 'keras' && toSnakeCase(name) !== name ? [toSnakeCase(name), name] : [name];
   const found = spellings.filter((key) => Object.hasOwn(config, key));
   if (found.length > 1) throw new ConfigError(`${where}: option '${found[0]}' is given twice (also as '${found[1]}')`);

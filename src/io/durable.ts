@@ -1,7 +1,8 @@
 /**
  * Durable writes in Node: data that has reached the disk, not only the page cache, before
- * the next step relies on it. node:fs is imported on first use, so that browsers, which
- * never call these, can load this module.
+ * the next step relies on it. node:fs is reached at the call, through getBuiltinModule (not
+ * an import, which bundlers for the browser would try to resolve), so browsers, which never
+ * call these, can load this module.
  *
  *   writeAndSync(path, data)     write, fsync the file, close
  *   syncDirectory(dir)           fsync the directory, making its entries (new names,
@@ -12,7 +13,7 @@
 
 /** Writes `data` to `path` and fsyncs it before closing. */
 export async function writeAndSync(path: string, data: Uint8Array | string): Promise<void> {
-  const { open } = await import('node:fs/promises');
+  const { open } = process.getBuiltinModule('node:fs/promises');
   const file = await open(path, 'w');
   try {
     await file.writeFile(data);
@@ -28,13 +29,9 @@ export async function writeAndSync(path: string, data: Uint8Array | string): Pro
  * what the filesystem offers, and this does nothing.
  */
 export async function syncDirectory(dir: string): Promise<void> {
-  const { open } = await import('node:fs/promises');
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-  } catch {
-    return;
-  }
+  const { open } = process.getBuiltinModule('node:fs/promises');
+  const handle = await open(dir, 'r').catch(() => null);
+  if (handle === null) return;
   try {
     await handle.sync();
   } catch (error) {
@@ -47,7 +44,7 @@ export async function syncDirectory(dir: string): Promise<void> {
 
 /** Replaces `path` by `data` through a synced temporary file in the same directory and a rename. */
 export async function replaceFile(path: string, data: Uint8Array | string): Promise<void> {
-  const { rename } = await import('node:fs/promises');
+  const { rename } = process.getBuiltinModule('node:fs/promises');
   const temporary = `${path}.tmp`;
   await writeAndSync(temporary, data);
   await rename(temporary, path);

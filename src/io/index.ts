@@ -12,9 +12,8 @@ import { layerClasses } from './layer-classes.js';
 import { initializerClasses, optimizerClasses, regularizerClasses } from './classes.js';
 
 export { fromArtifacts, type LoadOptions } from './load.js';
-export { loadModel, type SaveOptions } from './files.js';
-export type { ModelArtifacts, WasmnnMetadata } from './artifacts.js';
-export type { WeightSpec } from './weights.js';
+export { loadModel } from './load-model.js';
+export type { ModelArtifacts, SaveOptions } from './artifacts.js';
 export type { Serialized } from './registry.js';
 
 /**

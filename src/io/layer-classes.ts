@@ -20,7 +20,7 @@ import { isPlainObject } from './keras-json.js';
 export const layerClasses = new ClassRegistry<Layer>('layer');
 
 /** Largest size of one dimension, and of one sample, that a file may declare. */
-export const MAX_DIMENSION = 2 ** 30;
+const MAX_DIMENSION = 2 ** 30;
 /** Largest rank of a per-sample shape. */
 export const MAX_RANK = 8;
 

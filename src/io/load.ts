@@ -70,7 +70,7 @@ export function fromArtifacts(artifacts: unknown, options: LoadOptions = {}): Se
   // 1. layers, constructed from their options (no memory yet)
   const topology = readTopology(modelTopology, trainingConfig, compile);
   // 2. the shapes they will allocate
-  const expected = plannedWeights(topology.layers, maxWeightBytes);
+  const expected = plannedWeights(topology.layers, topology.inputShape, maxWeightBytes);
   // 3. the manifest and the bytes
   let values: Map<string, NamedWeight> | null = null;
   if (weightSpecs !== undefined && weightSpecs !== null) {
@@ -87,8 +87,10 @@ export function fromArtifacts(artifacts: unknown, options: LoadOptions = {}): Se
     for (const layer of topology.layers) model.add(layer);
     if (values !== null) {
       for (const { weight, name } of namedWeights(model.layers)) {
-        const saved = values.get(name)!;
-        if (saved.values.length !== weight.value.size) throw new ModelFormatError(`weight '${name}': layer built ${weight.value.size} values, manifest has ${saved.values.length}`);
+        const saved = values.get(name);
+        if (saved === undefined || saved.values.length !== weight.value.size) {
+          throw new ModelFormatError(`weight '${name}': the layer built ${weight.value.size} values, the manifest has ${saved?.values.length ?? 'none'}`);
+        }
         weight.value.data.set(saved.values);
       }
     }
@@ -101,7 +103,7 @@ export function fromArtifacts(artifacts: unknown, options: LoadOptions = {}): Se
 }
 
 /** userDefinedMetadata.wasmnn, when present (other keys belong to the user and are kept out). */
-export function readMetadata(value: unknown): Partial<WasmnnMetadata> {
+function readMetadata(value: unknown): Partial<WasmnnMetadata> {
   if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) throw new ModelFormatError(`userDefinedMetadata must be an object, got ${describe(value)}`);
   if (!Object.hasOwn(value, 'wasmnn')) return {};
@@ -114,9 +116,9 @@ export function readMetadata(value: unknown): Partial<WasmnnMetadata> {
 }
 
 /** Every weight the layers will create, named '<layer>/<weight>', within the byte budget. */
-function plannedWeights(layers: readonly Layer[], maxBytes: number): Map<string, WeightShape> {
+function plannedWeights(layers: readonly Layer[], inputShape: number[], maxBytes: number): Map<string, WeightShape> {
   const planned = new Map<string, WeightShape>();
-  let shape = layers[0].declaredInputShape!;
+  let shape = inputShape;
   let bytes = 0;
   for (const layer of layers) {
     const { outputShape, weights } = layerShapes(layer, shape);

@@ -21,8 +21,8 @@ import type { Layer } from '../layers/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { LossName } from '../losses.js';
 import type { MetricName } from '../metrics.js';
-import { LOSSES, getLoss } from '../losses.js';
-import { METRICS, getMetric } from '../metrics.js';
+import { getLoss } from '../losses.js';
+import { getMetric } from '../metrics.js';
 import { ConfigError } from '../errors.js';
 import { ConfigReader, describe } from './config-reader.js';
 import { readSerialized, serialize, type KerasSerialized } from './registry.js';
@@ -34,7 +34,7 @@ import { isPlainObject, toSnakeCase } from './keras-json.js';
 export const VERSION = '0.1.0';
 
 /** More layers than any file wasmnn writes could hold; a bound on what a file may ask for. */
-export const MAX_LAYERS = 10_000;
+const MAX_LAYERS = 10_000;
 
 /** What a model needs from its owner to be written: its name, layers and compile options. */
 export interface TopologySource {
@@ -73,6 +73,8 @@ function writeTrainingConfig(compiled: NonNullable<TopologySource['compiledOptio
 export interface ReadTopology {
   name: string;
   layers: Layer[];
+  /** The per-sample input shape of the first layer. */
+  inputShape: number[];
   training: { loss: LossName; metrics: MetricName[]; optimizer: Optimizer } | null;
 }
 
@@ -94,11 +96,11 @@ export function readTopology(modelTopology: unknown, topLevelTrainingConfig: unk
     model = { class_name: r.raw('className'), config: r.raw('config') };
   }
   r.done();
-  const { name, layers } = readSequential(model);
-  return { name, layers, training: compile && training !== undefined && training !== null ? readTrainingConfig(training) : null };
+  const { name, layers, inputShape } = readSequential(model);
+  return { name, layers, inputShape, training: compile && training !== undefined && training !== null ? readTrainingConfig(training) : null };
 }
 
-function readSequential(model: unknown): { name: string; layers: Layer[] } {
+function readSequential(model: unknown): { name: string; layers: Layer[]; inputShape: number[] } {
   const { className, config } = readSerializedOrLegacy(model);
   if (className !== 'Sequential') {
     throw new ConfigError(`modelTopology: unsupported model class ${describe(className)}; wasmnn reads Sequential models`);
@@ -125,10 +127,9 @@ function readSequential(model: unknown): { name: string; layers: Layer[] } {
     if (i === 0 && inputShape !== undefined) entry = withInputShape(entry, inputShape, where);
     return layerClasses.fromConfig(entry, where, 'keras');
   });
-  if (layers[0].declaredInputShape === null) {
-    throw new ConfigError(`${layers[0].name}: the first layer needs 'batch_input_shape' (or an InputLayer before it)`);
-  }
-  return { name, layers };
+  const declared = layers[0].declaredInputShape;
+  if (declared === null) throw new ConfigError(`${layers[0].name}: the first layer needs 'batch_input_shape' (or an InputLayer before it)`);
+  return { name, layers, inputShape: declared };
 }
 
 /** Keras 1 wrote a Sequential's config as the bare list of layers. */
@@ -164,17 +165,7 @@ function readTrainingConfig(value: unknown): NonNullable<ReadTopology['training'
   const optimizer = optimizerClasses.fromConfig(r.raw('optimizerConfig'), 'optimizer_config', 'keras');
   r.fixed({ weightedMetrics: { value: null }, lossWeights: { value: null }, sampleWeightMode: { value: null } });
   r.done();
-  return { loss: knownName('loss', loss, getLoss, LOSSES), metrics, optimizer };
-}
-
-/**
- * A loss or metric name resolved by `resolve`, accepted only if it resolves to a listed name:
- * a name from a file such as 'constructor' must not resolve to something on Object.prototype.
- */
-function knownName<T extends string>(what: string, name: string, resolve: (name: string) => T, names: readonly T[]): T {
-  const resolved = resolve(name);
-  if (!names.includes(resolved)) throw new ConfigError(`training_config: unknown ${what} ${describe(name)}; expected one of ${names.join(', ')}`);
-  return resolved;
+  return { loss: getLoss(loss), metrics, optimizer };
 }
 
 /**
@@ -185,11 +176,11 @@ function readMetrics(value: unknown): MetricName[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value.flat() : [value];
   return items.map((item) => {
-    if (typeof item === 'string') return knownName('metric', item, getMetric, METRICS);
+    if (typeof item === 'string') return getMetric(item);
     const { className, config } = readSerialized(item, 'training_config metrics', 'keras');
     if (className !== 'MeanMetricWrapper' || typeof config.name !== 'string') {
       throw new ConfigError(`training_config: unsupported metric ${describe(item)}; wasmnn reads 'accuracy'`);
     }
-    return knownName('metric', config.name, getMetric, METRICS);
+    return getMetric(config.name);
   });
 }

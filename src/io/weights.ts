@@ -15,7 +15,7 @@ import { sizeOf } from '../tensor.js';
 import { ConfigReader, describe } from './config-reader.js';
 
 /** Element types wasmnn reads: float32 weights, and TensorFlow.js's int32 optimizer step count. */
-export type WeightDtype = 'float32' | 'int32';
+type WeightDtype = 'float32' | 'int32';
 
 /** One entry of a weights manifest (TensorFlow.js's WeightsManifestEntry, the fields wasmnn uses). */
 export interface WeightSpec {
@@ -38,7 +38,7 @@ const BYTES_PER_ELEMENT: Record<WeightDtype, number> = { float32: 4, int32: 4 };
 /** By default, refuse to load more than 1 GiB of weights. */
 export const DEFAULT_MAX_WEIGHT_BYTES = 2 ** 30;
 /** More weights than any model here has; a bound on the manifest's length. */
-export const MAX_WEIGHTS = 100_000;
+const MAX_WEIGHTS = 100_000;
 const MAX_WEIGHT_RANK = 8;
 
 /** The specs and the bytes of `weights`, in order. */
@@ -54,7 +54,7 @@ export function encodeWeights(weights: readonly NamedWeight[]): { specs: WeightS
 }
 
 /** Bytes one spec takes. */
-export function specBytes(spec: WeightSpec): number {
+function specBytes(spec: WeightSpec): number {
   return sizeOf(spec.shape) * BYTES_PER_ELEMENT[spec.dtype];
 }
 

@@ -8,7 +8,8 @@
  * `activation({ activation: 'relu' })` compute the same function.
  */
 
-import { Layer, type Batch, type LayerArgs } from './layer.js';
+import { Layer, type LayerArgs } from './layer.js';
+import type { Batch } from '../core/batch.js';
 import { activationBackward, activationForward, getActivation, type ActivationName } from '../activations.js';
 import { ValueError } from '../errors.js';
 
@@ -50,14 +51,18 @@ export class Activation extends Layer {
     return dx;
   }
 
+  override outputActivation(): ActivationName {
+    return this.activation;
+  }
+
   /** The input of the last forward pass (the logits, when f is softmax). */
-  logits(): Batch {
+  override logits(): Batch {
     if (this.lastX === null) throw new ValueError(`${this.name}: logits requested before forward`);
     return this.lastX;
   }
 
   /** Backward from ∂loss/∂x directly, when the loss is fused with this activation. */
-  backwardFromLogits(dz: Batch): Batch {
+  override backwardFromLogits(dz: Batch): Batch {
     return dz;
   }
 

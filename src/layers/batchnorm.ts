@@ -28,8 +28,10 @@
  * Per-sample input: a vector of features, shape [n].
  */
 
-import { Layer, type Batch, type BuildContext, type LayerArgs, type Weight } from './layer.js';
-import { Tensor } from '../tensor.js';
+import { Layer, type LayerArgs } from './layer.js';
+import type { Batch } from '../core/batch.js';
+import type { Weight } from '../core/weight.js';
+import { ones, zeros } from '../initializers.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -82,27 +84,12 @@ export class BatchNormalization extends Layer {
     return [...inputShape];
   }
 
-  protected override buildWeights(_context: BuildContext): void {
-    if (this.scale) this.gamma = this.newWeight('gamma', 1, true);
-    if (this.center) this.beta = this.newWeight('beta', 0, true);
-    this.movingMean = this.newWeight('moving_mean', 0, false);
-    this.movingVariance = this.newWeight('moving_variance', 1, false);
-  }
-
-  private newWeight(name: string, initial: number, trainable: boolean): Weight {
-    const n = this.features;
-    const value = new Tensor([n], this.kernels.alloc(n), this.kernels);
-    this.kernels.fill(value.storage, initial, n);
-    const grad = trainable ? new Tensor([n], this.kernels.alloc(n), this.kernels) : null;
-    return { name, value, grad, trainable, regularizer: null };
-  }
-
-  override weights(): Weight[] {
-    const list: Weight[] = [];
-    if (this.gamma) list.push(this.gamma);
-    if (this.beta) list.push(this.beta);
-    list.push(this.movingMean, this.movingVariance);
-    return list;
+  protected override buildWeights(): void {
+    const shape = [this.features];
+    if (this.scale) this.gamma = this.addWeight('gamma', shape, ones);
+    if (this.center) this.beta = this.addWeight('beta', shape, zeros);
+    this.movingMean = this.addWeight('moving_mean', shape, zeros, { trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', shape, ones, { trainable: false });
   }
 
   forward(x: Batch, training: boolean): Batch {

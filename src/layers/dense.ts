@@ -11,10 +11,11 @@
  * Weights in Keras order: kernel [in, units], then bias [units].
  */
 
-import { Layer, type Batch, type BuildContext, type LayerArgs, type Regularizer, type Weight } from './layer.js';
+import { Layer, type LayerArgs } from './layer.js';
+import type { Batch } from '../core/batch.js';
+import { gradientOf, type Regularizer, type Weight } from '../core/weight.js';
 import { activationBackward, activationForward, getActivation, type ActivationName } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
-import { Tensor } from '../tensor.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -47,7 +48,9 @@ export class Dense extends Layer {
   private bias: Weight | null = null;
   /** The last forward input (kept for dW = xᵀ·dz). */
   private lastInput: Batch | null = null;
-  private lastZ: Batch | null = null;
+  /** z of the last forward pass, kept only when f is softmax or sigmoid (a fused loss reads it). */
+  private lastLogits: Batch | null = null;
+  /** y = f(z) of the last forward pass (f'(z) is computed from it). */
   private lastY: Batch | null = null;
 
   constructor(args: DenseArgs) {
@@ -71,24 +74,12 @@ export class Dense extends Layer {
     return [this.units];
   }
 
-  protected override buildWeights(context: BuildContext): void {
+  protected override buildWeights(): void {
     const fanIn = this.inputShape[0];
-    const kernelShape = [fanIn, this.units];
-    this.kernel = this.newWeight('kernel', kernelShape, this.kernelInitializer(kernelShape, context.random), this.kernelRegularizer);
+    this.kernel = this.addWeight('kernel', [fanIn, this.units], this.kernelInitializer, { regularizer: this.kernelRegularizer });
     if (this.useBias) {
-      this.bias = this.newWeight('bias', [this.units], this.biasInitializer([this.units], context.random), this.biasRegularizer);
+      this.bias = this.addWeight('bias', [this.units], this.biasInitializer, { regularizer: this.biasRegularizer });
     }
-  }
-
-  private newWeight(name: string, shape: number[], values: Float32Array, regularizer: Regularizer | null): Weight {
-    const value = new Tensor(shape, this.kernels.alloc(values.length), this.kernels);
-    value.data.set(values);
-    const grad = new Tensor(shape, this.kernels.alloc(values.length), this.kernels);
-    return { name, value, grad, trainable: true, regularizer };
-  }
-
-  override weights(): Weight[] {
-    return this.bias ? [this.kernel, this.bias] : [this.kernel];
   }
 
   forward(x: Batch, _training: boolean): Batch {
@@ -98,12 +89,13 @@ export class Dense extends Layer {
     const z = this.buffers.get('z', rows, this.units);
     k.gemm(false, false, rows, this.units, this.inputSize, x.storage, this.kernel.value.storage, z.storage, false);
     if (this.bias) k.biasAdd(z.storage, this.bias.value.storage, z.storage, rows, this.units);
-    // y = f(z): in place, except for softmax and sigmoid, whose logits z a fused loss reads.
+    // y = f(z): in place (z is then gone), except for softmax and sigmoid, whose logits z a
+    // fused loss reads.
     const keepLogits = this.activation === 'softmax' || this.activation === 'sigmoid';
     const y = keepLogits ? this.buffers.get('y', rows, this.units) : z;
     activationForward(k, this.activation, z, y);
     this.lastInput = x;
-    this.lastZ = z;
+    this.lastLogits = keepLogits ? z : null;
     this.lastY = y;
     return y;
   }
@@ -116,26 +108,36 @@ export class Dense extends Layer {
     return this.backwardFromLogits(dz, computeInputGradient);
   }
 
-  /** The pre-activation z of the last forward pass (the logits, when f is softmax). */
-  logits(): Batch {
+  override outputActivation(): ActivationName {
+    return this.activation;
+  }
+
+  /** z = x·W + b of the last forward pass, when f is softmax or sigmoid. */
+  override logits(): Batch {
     this.requireForward();
-    return this.lastZ!;
+    if (this.lastLogits === null) return super.logits();
+    return this.lastLogits;
   }
 
   /** Backward from dz = ∂loss/∂z directly (used when the loss is fused with the activation). */
-  backwardFromLogits(dz: Batch, computeInputGradient = true): Batch {
+  override backwardFromLogits(dz: Batch, computeInputGradient = true): Batch {
     const k = this.kernels;
-    const x = this.lastInput!;
+    const x = this.requireInput();
     const rows = dz.rows;
     // dW = xᵀ·dz   (in×rows)·(rows×units)
-    k.gemm(true, false, this.inputSize, this.units, rows, x.storage, dz.storage, this.kernel.grad!.storage, false);
+    k.gemm(true, false, this.inputSize, this.units, rows, x.storage, dz.storage, gradientOf(this.kernel).storage, false);
     // db = Σ_rows dz
-    if (this.bias) k.columnSums(dz.storage, this.bias.grad!.storage, rows, this.units, false);
+    if (this.bias) k.columnSums(dz.storage, gradientOf(this.bias).storage, rows, this.units, false);
     if (!computeInputGradient) return dz;
     // dx = dz·Wᵀ   (rows×units)·(units×in)
     const dx = this.buffers.get('dx', rows, this.inputSize);
     k.gemm(false, true, rows, this.inputSize, this.units, dz.storage, this.kernel.value.storage, dx.storage, false);
     return dx;
+  }
+
+  private requireInput(): Batch {
+    if (this.lastInput === null) throw new ValueError(`${this.name}: backward called before forward`);
+    return this.lastInput;
   }
 
   private requireForward(): Batch {

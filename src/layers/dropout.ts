@@ -16,13 +16,14 @@
  * Classic dropout shrinks at inference by that same factor 1-rate; inverted dropout instead
  * divides by 1-rate in training, so E[y] = x already and inference needs no change at all.
  *
- * The mask is drawn from a counter-based hash (DESIGN.md, "Randomness"): element i of the
+ * The mask is drawn from a counter-based hash (docs/DESIGN.md, "Randomness"): element i of the
  * batch keeps its unit when u_i = (hash32(key + i) >>> 8)·2^-24 ≥ rate, with
  * key = mixKey(seed, layer index, step). The step counts training forward calls, so every
  * batch gets a fresh mask, and both backends draw the same mask for the same seed.
  */
 
-import { Layer, type Batch, type BuildContext, type LayerArgs } from './layer.js';
+import { Layer, type BuildContext, type LayerArgs } from './layer.js';
+import type { Batch } from '../core/batch.js';
 import { mixKey } from '../random.js';
 import { ConfigError, ValueError } from '../errors.js';
 

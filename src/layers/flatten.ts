@@ -6,7 +6,8 @@
  *   backward:  dx = dy
  */
 
-import { Layer, type Batch, type LayerArgs } from './layer.js';
+import { Layer, type LayerArgs } from './layer.js';
+import type { Batch } from '../core/batch.js';
 import { sizeOf } from '../tensor.js';
 
 export class Flatten extends Layer {

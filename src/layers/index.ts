@@ -1,5 +1,7 @@
 /** The layers, as `nn.layers.dense(...)` etc. One file per layer, each with its equations. */
-export { Layer, type Batch, type BuildContext, type LayerArgs, type Weight, type Regularizer } from './layer.js';
+export { Layer, type BuildContext, type LayerArgs, type WeightOptions } from './layer.js';
+export type { Batch } from '../core/batch.js';
+export type { Weight, Regularizer } from '../core/weight.js';
 export { Dense, dense, type DenseArgs } from './dense.js';
 export { Activation, activation, type ActivationArgs } from './activation.js';
 export { Flatten, flatten } from './flatten.js';

@@ -1,48 +1,29 @@
 /**
- * What every layer is (DESIGN.md, "Layers"): `build` creates the weights for an input
- * shape, `forward` maps a batch to a batch, `backward` maps ∂loss/∂output to ∂loss/∂input
- * and accumulates the gradients of the layer's own weights. There is no autograd tape:
- * each layer writes its backward pass out, next to its forward pass.
+ * What every layer is: `build` creates the weights for an input shape, `forward` maps a
+ * batch to a batch, `backward` maps ∂loss/∂output to ∂loss/∂input and writes the gradients
+ * of the layer's own weights. There is no autograd tape: each layer writes its backward
+ * pass out, next to its forward pass.
  *
- * Batches are row-major matrices: `rows` samples of `cols` features each (a per-sample
- * shape like [28, 28] is flattened to 784 columns; the shape is kept in `outputShape`).
- * Layers own their output and gradient buffers, sized for the largest batch seen and used
- * narrower for a short last batch, so a training step allocates nothing in steady state.
+ * Batches are row-major matrices (core/batch.ts). Layers own their output and gradient
+ * buffers (core/buffer-pool.ts), sized for the largest batch seen and used narrower for a
+ * short last batch, so a training step allocates nothing in steady state.
+ *
+ * The fused output. A layer that ends in softmax or sigmoid can hand the loss its logits z
+ * instead of its output p = f(z): cross-entropy on the logits has the gradient p − t
+ * directly (the derivation is in losses.ts), which is exact and stable where going through
+ * f'(z) is neither. Such a layer overrides `outputActivation`, `logits` and
+ * `backwardFromLogits`; the model asks the last layer and the loss whether to fuse.
  */
 
-import type { Kernels, Storage } from '../backend/kernels.js';
+import type { Kernels } from '../backend/kernels.js';
+import type { Batch } from '../core/batch.js';
+import type { Regularizer, Weight } from '../core/weight.js';
+import { BufferPool } from '../core/buffer-pool.js';
+import type { ActivationName } from '../activations.js';
+import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
-import type { Tensor } from '../tensor.js';
-import { sizeOf } from '../tensor.js';
-import { ShapeError, formatShape } from '../errors.js';
-
-/** A batch of activations: `rows` samples × `cols` features, row-major in `storage`. */
-export interface Batch {
-  storage: Storage;
-  rows: number;
-  cols: number;
-}
-
-/** A penalty on a weight, added to the loss (see regularizers.ts). */
-export interface Regularizer {
-  /** The penalty value for weights w (n values), e.g. λ·Σw². */
-  penalty(kernels: Kernels, w: Storage, n: number): number;
-  /** grad += ∂penalty/∂w. */
-  addGradient(kernels: Kernels, w: Storage, grad: Storage, n: number): void;
-  getConfig(): Record<string, unknown>;
-  readonly className: string;
-}
-
-/** A weight of a layer. Non-trainable weights (moving statistics) have no gradient. */
-export interface Weight {
-  /** Keras name within the layer: 'kernel', 'bias', 'gamma', 'moving_mean', ... */
-  name: string;
-  value: Tensor;
-  /** ∂loss/∂value, same shape; null when not trainable. */
-  grad: Tensor | null;
-  trainable: boolean;
-  regularizer: Regularizer | null;
-}
+import { Tensor, sizeOf } from '../tensor.js';
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
 
 /** What a model hands a layer when building it. */
 export interface BuildContext {
@@ -62,10 +43,18 @@ export interface LayerArgs {
   name?: string;
 }
 
+/** Options of `addWeight`. */
+export interface WeightOptions {
+  /** Whether the optimizer updates it (default true); only trainable weights get a gradient. */
+  trainable?: boolean;
+  /** A penalty on it, added to the loss (default none). */
+  regularizer?: Regularizer | null;
+}
+
 const nameCounters = new Map<string, number>();
 
 /** Keras-style default names: dense, dense_1, dense_2, ... */
-export function uniqueName(base: string): string {
+function uniqueName(base: string): string {
   const n = nameCounters.get(base) ?? 0;
   nameCounters.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
@@ -80,6 +69,10 @@ export abstract class Layer {
   outputShape: number[] = [];
   built = false;
   protected kernels!: Kernels;
+  /** The generator of this layer's initializers, from the build context. */
+  private random: Random | null = null;
+  /** Weights in the order they were added: Keras order. */
+  private readonly weightList: Weight[] = [];
 
   constructor(args: LayerArgs, snakeName: string) {
     this.name = args.name ?? uniqueName(snakeName);
@@ -104,6 +97,7 @@ export abstract class Layer {
   /** Creates weights for a per-sample input shape; sets inputShape and outputShape. */
   build(inputShape: number[], context: BuildContext): void {
     this.kernels = context.kernels;
+    this.random = context.random;
     this.inputShape = [...inputShape];
     this.outputShape = this.computeOutputShape(inputShape);
     this.buildWeights(context);
@@ -112,6 +106,23 @@ export abstract class Layer {
 
   protected abstract computeOutputShape(inputShape: number[]): number[];
   protected buildWeights(_context: BuildContext): void {}
+
+  /**
+   * Creates a weight of `shape` filled by `initializer`, as Keras's `add_weight`. A trainable
+   * weight also gets a gradient buffer of the same shape. Call it from `buildWeights`; the
+   * order of the calls is the order of `weights()`.
+   */
+  protected addWeight(name: string, shape: number[], initializer: Initializer, options: WeightOptions = {}): Weight {
+    if (this.random === null) throw new ConfigError(`${this.name}: addWeight is called from buildWeights, during build`);
+    const trainable = options.trainable ?? true;
+    const values = initializer(shape, this.random);
+    const value = new Tensor(shape, this.kernels.alloc(values.length), this.kernels);
+    value.data.set(values);
+    const grad = trainable ? new Tensor(shape, this.kernels.alloc(values.length), this.kernels) : null;
+    const weight: Weight = { name, value, grad, trainable, regularizer: options.regularizer ?? null };
+    this.weightList.push(weight);
+    return weight;
+  }
 
   /** y = layer(x). `training` selects training behaviour (dropout, batch statistics). */
   abstract forward(x: Batch, training: boolean): Batch;
@@ -122,9 +133,24 @@ export abstract class Layer {
    */
   abstract backward(dy: Batch, computeInputGradient?: boolean): Batch;
 
+  /** The activation the layer ends with, which a loss may fuse with ('linear' if none). */
+  outputActivation(): ActivationName {
+    return 'linear';
+  }
+
+  /** The logits z of the last forward pass: the input of the final activation. */
+  logits(): Batch {
+    throw new ConfigError(`${this.name}: a ${this.className} layer has no logits to fuse with the loss`);
+  }
+
+  /** Backward from dz = ∂loss/∂z (the logits) when the loss is fused with the activation. */
+  backwardFromLogits(_dz: Batch, _computeInputGradient?: boolean): Batch {
+    throw new ConfigError(`${this.name}: a ${this.className} layer has no logits to fuse with the loss`);
+  }
+
   /** The layer's weights in Keras order. */
   weights(): Weight[] {
-    return [];
+    return [...this.weightList];
   }
 
   /**
@@ -141,7 +167,7 @@ export abstract class Layer {
 
   /** Frees the layer's weights and buffers. */
   dispose(): void {
-    for (const w of this.weights()) {
+    for (const w of this.weightList) {
       w.value.dispose();
       w.grad?.dispose();
     }
@@ -150,28 +176,4 @@ export abstract class Layer {
 
   /** Output and gradient buffers, grown to the largest batch and reused. */
   protected readonly buffers = new BufferPool(() => this.kernels);
-}
-
-/** Named buffers of `rows × cols` floats that grow only when a larger batch arrives. */
-export class BufferPool {
-  private readonly pool = new Map<string, { storage: Storage; capacity: number }>();
-
-  constructor(private readonly getKernels: () => Kernels) {}
-
-  /** A Batch view of buffer `key` with room for rows × cols (reallocated only to grow). */
-  get(key: string, rows: number, cols: number): Batch {
-    const needed = rows * cols;
-    let entry = this.pool.get(key);
-    if (entry === undefined || entry.capacity < needed) {
-      if (entry) this.getKernels().free(entry.storage);
-      entry = { storage: this.getKernels().alloc(Math.max(needed, 1)), capacity: Math.max(needed, 1) };
-      this.pool.set(key, entry);
-    }
-    return { storage: entry.storage, rows, cols };
-  }
-
-  disposeAll(): void {
-    for (const entry of this.pool.values()) this.getKernels().free(entry.storage);
-    this.pool.clear();
-  }
 }

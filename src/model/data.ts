@@ -4,7 +4,8 @@
  * Every problem is a typed error naming the argument, what was expected and what was found.
  */
 
-import { Tensor, sizeOf, type NestedArray, type TensorLike } from '../tensor.js';
+import { sizeOf, type TensorLike } from '../tensor.js';
+import { readValues } from '../data/rows.js';
 import type { Storage } from '../backend/kernels.js';
 import type { LossName } from '../losses.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
@@ -20,44 +21,8 @@ export interface RowMatrix {
   rowShape: number[];
 }
 
-/** Shape and flat values of any accepted input. */
-function flatten(data: TensorLike, argument: string): { shape: number[]; values: () => Float32Array } {
-  if (data instanceof Tensor) return { shape: [...data.shape], values: () => data.data };
-  if (data instanceof Float32Array) return { shape: [data.length], values: () => data };
-  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
-    // Other typed arrays (Int32Array labels, Float64Array, Uint8Array pixels): one float32 copy.
-    const copy = Float32Array.from(data as unknown as ArrayLike<number>);
-    return { shape: [copy.length], values: () => copy };
-  }
-  if (Array.isArray(data)) {
-    const shape: number[] = [];
-    let level: NestedArray = data;
-    while (Array.isArray(level)) {
-      shape.push(level.length);
-      if (level.length === 0) break;
-      level = level[0];
-    }
-    const out = new Float32Array(sizeOf(shape));
-    let k = 0;
-    const walk = (v: NestedArray, dim: number, path: string): void => {
-      if (dim === shape.length) {
-        if (typeof v !== 'number') throw new ValueError(`${argument}${path}: expected a number, got ${Array.isArray(v) ? 'an array' : typeof v}`);
-        out[k++] = v;
-        return;
-      }
-      if (!Array.isArray(v) || v.length !== shape[dim]) {
-        throw new ShapeError(`${argument}${path}: expected an array of length ${shape[dim]}, got ${Array.isArray(v) ? `length ${v.length}` : typeof v}`);
-      }
-      for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
-    };
-    walk(data, 0, '');
-    return { shape, values: () => out };
-  }
-  throw new ValueError(`${argument}: expected a Tensor, Float32Array or array, got ${typeof data}`);
-}
-
 /** Throws ValueError at the first NaN or ±Infinity. */
-export function assertFinite(values: Float32Array, argument: string, cols: number): void {
+function assertFinite(values: Float32Array, argument: string, cols: number): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       throw new ValueError(`${argument} contains ${values[i]} at sample ${Math.floor(i / cols)}, feature ${i % cols}; expected finite numbers`);
@@ -70,7 +35,7 @@ export function assertFinite(values: Float32Array, argument: string, cols: numbe
  * its length is a multiple of the sample size.
  */
 export function toInputs(data: TensorLike, inputShape: number[], argument: string, layerName: string): RowMatrix {
-  const { shape, values } = flatten(data, argument);
+  const { shape, values } = readValues(data, argument);
   const cols = sizeOf(inputShape);
   let rows: number;
   const sampleShape = shape.slice(1);
@@ -95,7 +60,7 @@ export function toInputs(data: TensorLike, inputShape: number[], argument: strin
  * [0, classes); the others take rows of `outputSize` values (one-hot for categorical).
  */
 export function toTargets(data: TensorLike, loss: LossName, outputSize: number, argument: string): RowMatrix {
-  const { shape, values } = flatten(data, argument);
+  const { shape, values } = readValues(data, argument);
   const v = values();
   const rows = shape[0] ?? 0;
   const sampleShape = shape.slice(1);

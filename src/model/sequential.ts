@@ -1,34 +1,35 @@
 /**
- * Sequential: a stack of layers, each feeding the next, trained with minibatch gradient
- * descent. One training step:
+ * Sequential: a stack of layers, each feeding the next. This file is the model itself:
+ * building the layers, compile, the weights, evaluate and predict. Training is in two
+ * files beside it: the step on one minibatch (train-step.ts) and the epoch loop (fit.ts).
  *
- *   1. forward:   a⁰ = x,  aˡ = layerₗ(aˡ⁻¹)            (training = true)
- *   2. loss:      J = mean_i L(a^L_i, t_i) + Σ penalties(W)
- *   3. backward:  g = ∂J/∂a^L, then g = layerₗ.backward(g) from the last layer to the first
- *                 (each writes ∂J/∂W for its own weights), plus each penalty's gradient
- *   4. update:    the optimizer moves every trainable weight against its gradient
- *
- * All buffers are sized on the first batch and reused, so steps after the first allocate
- * nothing in the backend's memory.
+ *   const model = nn.sequential([nn.layers.dense({ units: 64, activation: 'relu', inputShape: [20] }),
+ *                                nn.layers.dense({ units: 10, activation: 'softmax' })], { seed: 42 });
+ *   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+ *   await model.fit(x, y, { epochs: 10, validationSplit: 0.1 });
  */
 
-import type { Kernels, Storage } from '../backend/kernels.js';
+import type { Kernels } from '../backend/kernels.js';
 import { kernels as activeKernels } from '../backend/backend.js';
-import type { Batch, Layer, Weight } from '../layers/layer.js';
-import { Random, mixKey } from '../random.js';
+import type { Batch } from '../core/batch.js';
+import { BufferPool } from '../core/buffer-pool.js';
+import type { Weight } from '../core/weight.js';
+import type { Layer } from '../layers/layer.js';
+import { Random, mixKey, nextModelSeed } from '../random.js';
 import { Tensor, sizeOf, type TensorLike } from '../tensor.js';
-import { computeLoss, getLoss, isFused, type LossName } from '../losses.js';
+import { computeLoss, getLoss, type LossName } from '../losses.js';
 import { accuracySum, getMetric, type MetricName } from '../metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
-import type { ActivationName } from '../activations.js';
-import { ConfigError, NonFiniteLossError, ShapeError, ValueError, formatShape } from '../errors.js';
-import { callAll, type Callback, type Logs } from './callbacks.js';
-import { History } from './history.js';
-import { ProgressBar } from './progress.js';
+import type { Callback, Logs, TrainingModel } from '../callbacks/callback.js';
+import type { History } from '../callbacks/history.js';
+import { ConfigError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { requireInteger } from '../arguments.js';
 import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
+import { fitLoop, fitSettings, type FitData } from './fit.js';
+import { fusedOutputLayer, ownerName, penaltyOf, type Network } from './train-step.js';
 import { formatSummary } from './summary.js';
-import { toArtifacts, type ModelArtifacts } from '../io/artifacts.js';
-import type { SaveOptions } from '../io/files.js';
+import { toArtifacts, type ModelArtifacts, type SaveOptions } from '../io/artifacts.js';
+import { saveModel } from '../io/save.js';
 
 export interface SequentialOptions {
   /** Seed for initializers, shuffling and dropout masks. Default: drawn from `setSeed`'s stream. */
@@ -62,7 +63,7 @@ export interface FitOptions {
   validationData?: [TensorLike, TensorLike];
   /** Shuffle the training samples before each epoch (default true; seeded by the model seed). */
   shuffle?: boolean;
-  /** Callback objects (see callbacks.ts). */
+  /** Callback objects (see callbacks/callback.ts). */
   callbacks?: Callback[] | Callback;
   /** Epoch to start from, for resuming (default 0). */
   initialEpoch?: number;
@@ -76,14 +77,7 @@ export interface EvaluateOptions {
 /** Results of `evaluate`: { loss, accuracy? }. */
 export type EvaluationResult = Record<string, number>;
 
-let seedStream = new Random(0);
-
-/** Seeds the stream from which models without an explicit `seed` take theirs. */
-export function setSeed(seed: number): void {
-  seedStream = new Random(seed);
-}
-
-/** Labels for deriving independent random streams from one model seed. */
+/** Label of the shuffle stream derived from the model seed. */
 const STREAM_SHUFFLE = 0x5348;
 
 interface Compiled {
@@ -92,19 +86,7 @@ interface Compiled {
   metrics: MetricName[];
 }
 
-/** A layer whose activation can be fused with the loss (Dense, Activation). */
-interface FusableLayer extends Layer {
-  activation: ActivationName;
-  logits(): Batch;
-  backwardFromLogits(dz: Batch, computeInputGradient?: boolean): Batch;
-}
-
-function isFusable(layer: Layer): layer is FusableLayer {
-  const l = layer as Partial<FusableLayer>;
-  return typeof l.activation === 'string' && typeof l.logits === 'function' && typeof l.backwardFromLogits === 'function';
-}
-
-export class Sequential {
+export class Sequential implements TrainingModel {
   readonly className = 'Sequential';
   readonly name: string;
   readonly layers: Layer[] = [];
@@ -116,15 +98,15 @@ export class Sequential {
   private compiled: Compiled | null = null;
   private backend: Kernels | null = null;
   private readonly shuffleRandom: Random;
-  /** Model-owned batch buffers: inputs, targets, output gradient. */
-  private readonly io = new Map<string, { storage: Storage; capacity: number }>();
+  /** Model-owned batch buffers: inputs 'x', targets 't', loss gradient 'grad'. */
+  private readonly buffers = new BufferPool(() => this.kernels);
   private training = false;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     if (options.seed !== undefined && !Number.isInteger(options.seed)) {
       throw new ValueError(`sequential: seed must be an integer, got ${options.seed}`);
     }
-    this.seed = options.seed ?? seedStream.nextUint32();
+    this.seed = options.seed ?? nextModelSeed();
     this.name = options.name ?? 'sequential';
     this.shuffleRandom = new Random(mixKey(this.seed, STREAM_SHUFFLE));
     for (const layer of layers) this.add(layer);
@@ -132,7 +114,9 @@ export class Sequential {
 
   /** Appends a layer. The first layer must declare `inputShape`. */
   add(layer: Layer): void {
-    if (this.layers.length === 0 && layer.declaredInputShape === null) {
+    const previous = this.layers.at(-1);
+    const inputShape = previous?.outputShape ?? layer.declaredInputShape;
+    if (inputShape === null) {
       throw new ConfigError(`sequential: the first layer (${layer.name}) needs an inputShape, e.g. dense({ units: 64, inputShape: [784] })`);
     }
     if (this.layers.length > 0 && layer.declaredInputShape !== null) {
@@ -148,7 +132,6 @@ export class Sequential {
       seed: this.seed,
       index: this.layers.length,
     };
-    const inputShape = this.layers.length === 0 ? layer.declaredInputShape! : this.layers[this.layers.length - 1].outputShape;
     layer.build(inputShape, context);
     this.layers.push(layer);
   }
@@ -168,6 +151,10 @@ export class Sequential {
   get outputShape(): number[] {
     this.requireLayers();
     return this.layers[this.layers.length - 1].outputShape;
+  }
+
+  private get outputSize(): number {
+    return sizeOf(this.outputShape);
   }
 
   /** The optimizer given to compile (its learningRate may be changed during training). */
@@ -193,7 +180,6 @@ export class Sequential {
 
   /** Writes model.json and weights.bin into `dir` (Node), in the TensorFlow.js layers format. */
   async save(dir: string, options: SaveOptions = {}): Promise<void> {
-    const { saveModel } = await import('../io/files.js'); // node:fs stays out of browser loads
     await saveModel(this, dir, options);
   }
 
@@ -206,6 +192,8 @@ export class Sequential {
     const optimizer = getOptimizer(options.optimizer);
     this.compiled = { optimizer, loss, metrics };
   }
+
+  // ---- weights ----------------------------------------------------------------------------
 
   /** All weights in Keras order (per layer: kernel, bias; gamma, beta, moving mean, moving variance). */
   weights(): Weight[] {
@@ -226,7 +214,7 @@ export class Sequential {
     // Check every entry before changing anything.
     const sources = weights.map((w, i) => {
       const target = targets[i];
-      const owner = this.ownerOf(target);
+      const owner = ownerName(this.layers, target);
       if (w instanceof Tensor) {
         if (w.shape.length !== target.value.shape.length || w.shape.some((d, j) => d !== target.value.shape[j])) {
           throw new ShapeError(`setWeights: ${owner}/${target.name} expects shape ${formatShape(target.value.shape)}, got ${formatShape(w.shape)}`);
@@ -239,11 +227,7 @@ export class Sequential {
       }
       return values;
     });
-    sources.forEach((values, i) => targets[i].value.data.set(values));
-  }
-
-  private ownerOf(weight: Weight): string {
-    return this.layers.find((l) => l.weights().includes(weight))?.name ?? '?';
+    for (let i = 0; i < sources.length; i++) targets[i].value.data.set(sources[i]);
   }
 
   /** Number of weights: trainable and not. */
@@ -272,28 +256,36 @@ export class Sequential {
   async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
     const compiled = this.requireCompiled();
     if (this.training) throw new ConfigError('fit: this model is already training');
-    const epochs = options.epochs ?? 1;
-    const batchSize = options.batchSize ?? 32;
-    const verbose = options.verbose ?? 1;
-    const initialEpoch = options.initialEpoch ?? 0;
-    const validationSplit = options.validationSplit ?? 0;
-    const shuffle = options.shuffle ?? true;
-    if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be an integer ≥ 0, got ${epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
-    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ValueError(`fit: initialEpoch must be an integer ≥ 0, got ${initialEpoch}`);
-    if (!(validationSplit >= 0 && validationSplit < 1)) throw new ValueError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
-    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ValueError(`fit: verbose must be 0, 1 or 2, got ${verbose}`);
+    const settings = fitSettings(options);
+    const data = this.fitData(x, y, options.validationData, settings.validationSplit);
+    const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+    this.training = true;
+    try {
+      return await fitLoop({
+        model: this,
+        network: this.network(compiled),
+        metrics: compiled.metrics,
+        buffers: this.buffers,
+        shuffleRandom: this.shuffleRandom,
+        evaluate: (inputs, targets) => this.evaluateRows(inputs, targets, settings.batchSize),
+        callbacks,
+      }, data, settings);
+    } finally {
+      this.training = false;
+    }
+  }
 
-    let inputs = toInputs(x, this.inputShape, 'x', this.layers[0].name);
-    let targets = toTargets(y, compiled.loss, this.outputSize, 'y');
+  /** Training rows and validation rows: explicit, or the last fraction before shuffling (Keras). */
+  private fitData(x: TensorLike, y: TensorLike, validationData: FitOptions['validationData'], validationSplit: number): FitData {
+    let inputs = this.inputRows(x, 'x');
+    let targets = this.targetRows(y, 'y');
     if (inputs.rows !== targets.rows) {
       throw new ShapeError(`fit: x has ${inputs.rows} samples but y has ${targets.rows}; expected the same number`);
     }
-    // Validation data: explicit, or the last fraction before shuffling (Keras semantics).
     let validation: [RowMatrix, RowMatrix] | null = null;
-    if (options.validationData) {
-      const [vx, vy] = options.validationData;
-      validation = [toInputs(vx, this.inputShape, 'validationData x', this.layers[0].name), toTargets(vy, compiled.loss, this.outputSize, 'validationData y')];
+    if (validationData) {
+      const [vx, vy] = validationData;
+      validation = [this.inputRows(vx, 'validationData x'), this.targetRows(vy, 'validationData y')];
       if (validation[0].rows !== validation[1].rows) {
         throw new ShapeError(`fit: validationData x has ${validation[0].rows} samples but y has ${validation[1].rows}`);
       }
@@ -306,157 +298,44 @@ export class Sequential {
       inputs = sliceRows(inputs, 0, splitAt);
       targets = sliceRows(targets, 0, splitAt);
     }
-
-    const samples = inputs.rows;
-    const steps = Math.ceil(samples / batchSize);
-    const history = new History();
-    this.history = history;
-    // As Keras orders them: the progress bar, the user's callbacks, then History, so that
-    // History records what callbacks add to the logs (e.g. learning_rate).
-    const callbacks: Callback[] = [];
-    if (verbose > 0) {
-      const bar = new ProgressBar(verbose as 1 | 2);
-      bar.configure(epochs, steps);
-      callbacks.push(bar);
-    }
-    if (options.callbacks) callbacks.push(...(Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks]));
-    callbacks.push(history);
-    history.params = { epochs, initialEpoch, batchSize, samples, steps, validationSamples: validation ? validation[0].rows : 0, verbose };
-    for (const callback of callbacks) callback.setModel?.(this);
-
-    const order = new Int32Array(samples);
-    for (let i = 0; i < samples; i++) order[i] = i;
-    const hasPenalties = this.weights().some((w) => w.regularizer !== null);
-
-    this.training = true;
-    this.stopTraining = false;
-    try {
-      await callAll(callbacks, 'onTrainBegin', {});
-      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-        await callAll(callbacks, 'onEpochBegin', epoch, {});
-        if (shuffle) this.shuffleRandom.shuffle(order);
-        let lossSum = 0, penaltySum = 0, correct = 0, seen = 0;
-        for (let step = 0; step < steps; step++) {
-          await callAll(callbacks, 'onBatchBegin', step, {});
-          const start = step * batchSize;
-          const rows = Math.min(batchSize, samples - start);
-          const result = this.trainStep(inputs, targets, order, start, rows, epoch, step, history);
-          lossSum += result.loss * rows;
-          penaltySum += result.penalty * rows;
-          correct += result.correct;
-          seen += rows;
-          const batchLogs: Logs = { batch: step, size: rows, loss: lossSum / seen };
-          if (compiled.metrics.includes('accuracy')) batchLogs.accuracy = correct / seen;
-          await callAll(callbacks, 'onBatchEnd', step, batchLogs);
-          await yieldToEventLoop();
-        }
-        const logs: Logs = {};
-        if (compiled.metrics.includes('accuracy')) logs.accuracy = correct / seen;
-        logs.loss = lossSum / seen;
-        if (hasPenalties) logs.regularization_loss = penaltySum / seen;
-        if (validation) {
-          const v = this.evaluateMatrices(validation[0], validation[1], batchSize);
-          for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
-        }
-        await callAll(callbacks, 'onEpochEnd', epoch, logs);
-      }
-      await callAll(callbacks, 'onTrainEnd', {});
-    } finally {
-      this.training = false;
-    }
-    return history;
+    return { inputs, targets, validation };
   }
 
-  /** One minibatch step; returns the mean data loss, the penalty and the correct count. */
-  private trainStep(
-    inputs: RowMatrix, targets: RowMatrix, order: Int32Array, start: number, rows: number,
-    epoch: number, step: number, history: History,
-  ): { loss: number; penalty: number; correct: number } {
-    const { loss: lossName, metrics, optimizer } = this.requireCompiled();
-    const k = this.kernels;
-    const x = this.ioBuffer('x', rows, inputs.cols);
-    const t = this.ioBuffer('t', rows, targets.cols);
-    gatherRows(inputs, order, start, rows, x.storage);
-    gatherRows(targets, order, start, rows, t.storage);
-
-    // 1. forward
-    let a: Batch = x;
-    for (const layer of this.layers) a = layer.forward(a, true);
-    // 2. loss (fused with the output activation where possible)
-    const last = this.layers[this.layers.length - 1];
-    const fused = isFusable(last) && isFused(lossName, last.activation);
-    const grad = this.ioBuffer('grad', rows, a.cols);
-    const dataLoss = computeLoss(k, lossName, { output: a, logits: fused ? last.logits() : null, targets: t, grad }) / rows;
-    const correct = metrics.includes('accuracy') ? accuracySum(lossName, a, t) : 0;
-    let penalty = 0;
-    const weights = this.weights();
-    for (const w of weights) if (w.regularizer) penalty += w.regularizer.penalty(k, w.value.storage, w.value.size);
-    const total = dataLoss + penalty;
-    if (!Number.isFinite(total)) {
-      this.stopForNonFinite(history, epoch, step, `the loss is ${total} (data loss ${dataLoss}, penalty ${penalty})`);
-    }
-    // 3. backward: from the last layer to the first that has weights
-    const firstWeighted = this.layers.findIndex((l) => l.weights().some((w) => w.trainable));
-    let g: Batch = grad;
-    for (let i = this.layers.length - 1; i >= Math.max(firstWeighted, 0); i--) {
-      const layer = this.layers[i];
-      const needInputGradient = i > firstWeighted;
-      g = i === this.layers.length - 1 && fused ? (layer as FusableLayer).backwardFromLogits(g, needInputGradient) : layer.backward(g, needInputGradient);
-    }
-    for (const w of weights) {
-      if (w.regularizer && w.grad) w.regularizer.addGradient(k, w.value.storage, w.grad.storage, w.value.size);
-    }
-    for (const w of weights) {
-      if (w.grad && !k.allFinite(w.grad.storage, w.grad.size)) {
-        this.stopForNonFinite(history, epoch, step, `the gradient of ${this.ownerOf(w)}/${w.name} is not finite (loss ${total})`);
-      }
-    }
-    // 4. update
-    optimizer.applyGradients(weights);
-    return { loss: total, penalty, correct };
-  }
-
-  private stopForNonFinite(history: History, epoch: number, step: number, what: string): never {
-    const message = `fit: training stopped at epoch ${epoch + 1}, batch ${step + 1}: ${what}. The weights are those after the last finite step; try a smaller learning rate or check the data.`;
-    history.stopReason = message;
-    history.stoppedEpoch = epoch;
-    throw new NonFiniteLossError(message, history);
+  private network(compiled: Compiled): Network {
+    return { kernels: this.kernels, layers: this.layers, loss: compiled.loss, optimizer: compiled.optimizer };
   }
 
   // ---- inference --------------------------------------------------------------------------
 
   /** Loss (with penalties, as Keras reports it) and metrics over a dataset, in inference mode. */
   evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): EvaluationResult {
-    const compiled = this.requireCompiled();
+    this.requireCompiled();
     const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
-    const inputs = toInputs(x, this.inputShape, 'x', this.layers[0].name);
-    const targets = toTargets(y, compiled.loss, this.outputSize, 'y');
+    requireInteger('evaluate', 'batchSize', batchSize, 1);
+    const inputs = this.inputRows(x, 'x');
+    const targets = this.targetRows(y, 'y');
     if (inputs.rows !== targets.rows) throw new ShapeError(`evaluate: x has ${inputs.rows} samples but y has ${targets.rows}; expected the same number`);
-    return this.evaluateMatrices(inputs, targets, batchSize);
+    return this.evaluateRows(inputs, targets, batchSize);
   }
 
-  private evaluateMatrices(inputs: RowMatrix, targets: RowMatrix, batchSize: number): EvaluationResult {
-    const { loss: lossName, metrics } = this.requireCompiled();
+  /** Mean loss (data loss + penalties) and metrics over rows, batch by batch; no gradient. */
+  private evaluateRows(inputs: RowMatrix, targets: RowMatrix, batchSize: number): Logs {
+    const { loss, metrics } = this.requireCompiled();
     const k = this.kernels;
-    const last = this.layers[this.layers.length - 1];
-    const fused = isFusable(last) && isFused(lossName, last.activation);
+    const fused = fusedOutputLayer(this.layers, loss);
     let lossSum = 0, correct = 0;
     for (let start = 0; start < inputs.rows; start += batchSize) {
       const rows = Math.min(batchSize, inputs.rows - start);
-      const out = this.forwardRows(inputs, start, rows);
-      const t = this.ioBuffer('t', rows, targets.cols);
+      const output = this.forwardRows(inputs, start, rows);
+      const t = this.buffers.get('t', rows, targets.cols);
       gatherRows(targets, null, start, rows, t.storage);
-      const grad = this.ioBuffer('grad', rows, out.cols);
-      lossSum += computeLoss(k, lossName, { output: out, logits: fused ? last.logits() : null, targets: t, grad });
-      if (metrics.includes('accuracy')) correct += accuracySum(lossName, out, t);
+      lossSum += computeLoss(k, loss, { output, logits: fused?.logits() ?? null, targets: t, grad: null });
+      if (metrics.includes('accuracy')) correct += accuracySum(loss, output, t);
     }
-    let penalty = 0;
-    for (const w of this.weights()) if (w.regularizer) penalty += w.regularizer.penalty(k, w.value.storage, w.value.size);
     const n = Math.max(inputs.rows, 1);
-    const result: EvaluationResult = {};
+    const result: Logs = {};
     if (metrics.includes('accuracy')) result.accuracy = correct / n;
-    result.loss = lossSum / n + penalty;
+    result.loss = lossSum / n + penaltyOf(k, this.weights());
     return result;
   }
 
@@ -464,8 +343,8 @@ export class Sequential {
   predict(x: TensorLike, options: EvaluateOptions = {}): Tensor {
     this.requireLayers();
     const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`predict: batchSize must be a positive integer, got ${batchSize}`);
-    const inputs = toInputs(x, this.inputShape, 'x', this.layers[0].name);
+    requireInteger('predict', 'batchSize', batchSize, 1);
+    const inputs = this.inputRows(x, 'x');
     const out = new Tensor([inputs.rows, ...this.outputShape], this.kernels.alloc(inputs.rows * this.outputSize), this.kernels);
     for (let start = 0; start < inputs.rows; start += batchSize) {
       const rows = Math.min(batchSize, inputs.rows - start);
@@ -477,27 +356,19 @@ export class Sequential {
 
   /** Inference forward of rows [start, start + rows). */
   private forwardRows(inputs: RowMatrix, start: number, rows: number): Batch {
-    const x = this.ioBuffer('x', rows, inputs.cols);
+    const x = this.buffers.get('x', rows, inputs.cols);
     gatherRows(inputs, null, start, rows, x.storage);
     let a: Batch = x;
     for (const layer of this.layers) a = layer.forward(a, false);
     return a;
   }
 
-  private get outputSize(): number {
-    return sizeOf(this.outputShape);
+  private inputRows(x: TensorLike, argument: string): RowMatrix {
+    return toInputs(x, this.inputShape, argument, this.layers[0].name);
   }
 
-  /** A model-owned buffer of rows × cols floats that grows only for a larger batch. */
-  private ioBuffer(key: string, rows: number, cols: number): Batch {
-    const needed = Math.max(rows * cols, 1);
-    let entry = this.io.get(key);
-    if (entry === undefined || entry.capacity < needed) {
-      if (entry) this.kernels.free(entry.storage);
-      entry = { storage: this.kernels.alloc(needed), capacity: needed };
-      this.io.set(key, entry);
-    }
-    return { storage: entry.storage, rows, cols };
+  private targetRows(y: TensorLike, argument: string): RowMatrix {
+    return toTargets(y, this.requireCompiled().loss, this.outputSize, argument);
   }
 
   private requireLayers(): void {
@@ -513,8 +384,7 @@ export class Sequential {
   /** Returns all of the model's memory: weights, optimizer state, buffers. */
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
-    for (const entry of this.io.values()) this.kernels.free(entry.storage);
-    this.io.clear();
+    this.buffers.disposeAll();
     this.compiled?.optimizer.dispose();
   }
 }
@@ -522,20 +392,4 @@ export class Sequential {
 /** A stack of layers: `nn.sequential([layer, ...], { seed })`. */
 export function sequential(layers: Layer[] = [], options: SequentialOptions = {}): Sequential {
   return new Sequential(layers, options);
-}
-
-/**
- * Lets other work run (rendering, input) between batches. setImmediate in Node; a
- * MessageChannel in browsers, since nested setTimeout(0) is clamped to 4 ms.
- */
-function yieldToEventLoop(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
-  if (typeof MessageChannel === 'function') {
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve();
-      channel.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -2,7 +2,14 @@
  * model.summary(): the Keras 3 table of layers, output shapes and parameter counts.
  */
 
-import type { Sequential } from './sequential.js';
+import type { Layer } from '../layers/layer.js';
+
+/** What the summary shows of a model. */
+interface Summarized {
+  name: string;
+  layers: readonly Layer[];
+  countParams(): { trainable: number; nonTrainable: number };
+}
 
 const WIDTHS = [33, 24, 15];
 
@@ -21,7 +28,7 @@ function bytes(n: number): string {
   return `${(b / 1024 ** 2).toFixed(2)} MB`;
 }
 
-export function formatSummary(model: Sequential): string {
+export function formatSummary(model: Summarized): string {
   const lines = [`Model: "${model.name}"`];
   lines.push(rule('┏', '━', '┳', '┓'));
   lines.push(row(['Layer (type)', 'Output Shape', 'Param #'], '┃', '┃', '┃'));

@@ -13,7 +13,7 @@
  */
 
 import type { Kernels, Storage } from '../backend/kernels.js';
-import type { Weight } from '../layers/layer.js';
+import type { Weight } from '../core/weight.js';
 import type { Tensor } from '../tensor.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { requireFinite } from '../arguments.js';

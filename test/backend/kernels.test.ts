@@ -247,7 +247,9 @@ function crossEntropyCase(encoding: TargetEncoding, logitBound: number, oneHotRo
 
 function oneHot(labels: number[], n: number): Float32Array {
   const t = new Float32Array(labels.length * n);
-  labels.forEach((label, i) => (t[i * n + label] = 1));
+  labels.forEach((label, i) => {
+    t[i * n + label] = 1;
+  });
   return t;
 }
 

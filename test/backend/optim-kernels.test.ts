@@ -136,7 +136,7 @@ function compareWithReference(
     }
     return s.map((x) => Float32Array.from(x.view()));
   });
-  results[0].forEach((expected, i) => expectClose(results[1][i], expected, tol, `${name} buffer ${i} (n=${n})`));
+  for (const [i, expected] of results[0].entries()) expectClose(results[1][i], expected, tol, `${name} buffer ${i} (n=${n})`);
 }
 
 describe.each(['plain', 'relaxed'])('%s wasm build matches the reference', (name) => {

@@ -16,7 +16,11 @@ function model(): nn.Sequential {
 
 /** A callback that overwrites a logged value with a scripted sequence (runs before the others). */
 function script(key: string, values: number[]): nn.Callback {
-  return { onEpochEnd: (epoch, logs) => void (logs![key] = values[epoch]) };
+  return {
+    onEpochEnd: (epoch, logs = {}) => {
+      logs[key] = values[epoch];
+    },
+  };
 }
 
 /** Records a copy of the weights at the end of every epoch. */
@@ -114,10 +118,10 @@ describe('reduceLROnPlateau', () => {
 describe('learningRateScheduler', () => {
   it('sets the rate each epoch and logs it', async () => {
     const m = model();
-    const h = await m.fit(x, y, { epochs: 4, verbose: 0, callbacks: [callbacks.learningRateScheduler((epoch) => 0.1 / (epoch + 1))] });
+    const h = await m.fit(x, y, { epochs: 4, verbose: 0, callbacks: [callbacks.learningRateScheduler({ schedule: (epoch) => 0.1 / (epoch + 1) })] });
     expect(h.history.learning_rate).toEqual([0.1, 0.05, 0.1 / 3, 0.025]);
   });
   it('rejects a schedule returning a bad value', async () => {
-    await expect(model().fit(x, y, { epochs: 2, verbose: 0, callbacks: [callbacks.learningRateScheduler(() => NaN)] })).rejects.toThrow(/returned NaN at epoch 0/);
+    await expect(model().fit(x, y, { epochs: 2, verbose: 0, callbacks: [callbacks.learningRateScheduler({ schedule: () => NaN })] })).rejects.toThrow(/returned NaN at epoch 0/);
   });
 });

@@ -53,7 +53,7 @@ function expectPartition(folds: Fold[], n: number): void {
 /** Sizes as scikit-learn: ⌊n/k⌋ + 1 for the first n mod k folds, ⌊n/k⌋ after. */
 function expectFoldSizes(folds: Fold[], n: number, k: number): void {
   expect(folds.length).toBe(k);
-  folds.forEach((fold, f) => expect(fold.test.length).toBe(Math.floor(n / k) + (f < n % k ? 1 : 0)));
+  for (const [f, fold] of folds.entries()) expect(fold.test.length).toBe(Math.floor(n / k) + (f < n % k ? 1 : 0));
   const sizes = folds.map((f) => f.test.length);
   expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
 }
@@ -164,7 +164,7 @@ describe('trainTestSplit', () => {
             expect(split.xTrain[r]).toEqual(x[i]);
             expect(split.yTrain[r]).toBe(y[i]);
           });
-          split.testIndices.forEach((i, r) => expect(split.xTest[r]).toEqual(x[i]));
+          for (const [r, i] of split.testIndices.entries()) expect(split.xTest[r]).toEqual(x[i]);
           if (!shuffle) expect(Array.from(split.testIndices)).toEqual(Array.from({ length: nTest }, (_, j) => n - nTest + j));
         },
       ),

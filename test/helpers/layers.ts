@@ -1,6 +1,7 @@
 /** Running one layer on its own, for layer tests. */
 import type { Kernels, Storage } from '../../src/backend/kernels.js';
-import type { Batch, Layer } from '../../src/layers/layer.js';
+import type { Layer } from '../../src/layers/layer.js';
+import type { Batch } from '../../src/core/batch.js';
 import { Random } from '../../src/random.js';
 
 export function buildLayer(layer: Layer, kernels: Kernels, inputShape: number[], seed = 1, index = 0): Layer {

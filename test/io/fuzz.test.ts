@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as nn from '../../src/index.js';
 import { WasmnnError } from '../../src/errors.js';
-import { artifactsFromModelJson, modelJson } from '../../src/io/files.js';
+import { artifactsFromModelJson, modelJson } from '../../src/io/model-json.js';
 import { fromArtifacts } from '../../src/io/load.js';
+import { at } from '../helpers/json.js';
 
 /** A small budget, so that a mutation asking for a large model is refused quickly. */
 const MAX_BYTES = 1 << 20;
@@ -69,15 +70,17 @@ type Path = (string | number)[];
 /** Every path to a value in a JSON tree. */
 function paths(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, i) => out.push(...paths(item, [...prefix, i])));
-  else if (value !== null && typeof value === 'object') for (const [k, item] of Object.entries(value)) out.push(...paths(item, [...prefix, k]));
+  if (value !== null && typeof value === 'object') for (const [k, item] of Object.entries(value)) out.push(...paths(item, [...prefix, Array.isArray(value) ? Number(k) : k]));
   return out;
 }
 
-function parentOf(root: unknown, path: Path): { parent: any; key: string | number } | null {
+/** A JSON object or array, indexed either way. */
+type Node = Record<string | number, unknown> & unknown[];
+
+function parentOf(root: unknown, path: Path): { parent: Node; key: string | number } | null {
   if (path.length === 0) return null;
-  let node: any = root;
-  for (const step of path.slice(0, -1)) node = node[step];
+  let node = root as Node;
+  for (const step of path.slice(0, -1)) node = node[step] as Node;
   return { parent: node, key: path[path.length - 1] };
 }
 
@@ -157,11 +160,11 @@ describe('fuzzing model.json and weights.bin', () => {
     // a factor nested 100,000 objects deep, written as text (JSON.stringify itself would overflow)
     const depth = 100_000;
     const nested = `${'{"l1":'.repeat(depth)}0${'}'.repeat(depth)}`;
-    const deep = structuredClone(pristine) as any;
-    deep.modelTopology.model_config.config.layers[1].config.kernel_regularizer = { class_name: 'L1L2', config: 'NESTED' };
+    const deep = structuredClone(pristine);
+    at(deep, 'modelTopology', 'model_config', 'config', 'layers', 1, 'config').kernel_regularizer = { class_name: 'L1L2', config: 'NESTED' };
     expect(await loadsOrRefuses(JSON.stringify(deep).replace('"NESTED"', nested), weightBytes)).toBe('refused');
-    const long = structuredClone(pristine) as any;
-    long.modelTopology.model_config.config.layers = Array.from({ length: 20_000 }, () => ({ class_name: 'Activation', config: { activation: 'relu' } }));
+    const long = structuredClone(pristine);
+    at(long, 'modelTopology', 'model_config', 'config').layers = Array.from({ length: 20_000 }, () => ({ class_name: 'Activation', config: { activation: 'relu' } }));
     expect(await loadsOrRefuses(JSON.stringify(long), weightBytes)).toBe('refused');
   });
 });

@@ -69,7 +69,7 @@ function wasmnnModel(seed: number): nn.Sequential {
       case 'dense': return nn.layers.dense({ ...first, units: s.units!, activation: s.activation, kernelRegularizer: i === 1 ? nn.regularizers.l2(0.01) : null, kernelInitializer: i === 3 ? 'lecunNormal' : 'glorotUniform' });
       case 'activation': return nn.layers.activation({ ...first, activation: s.activation! });
       case 'dropout': return nn.layers.dropout({ ...first, rate: s.rate! });
-      case 'bn': return nn.layers.batchNormalization({ ...first, momentum: s.momentum, epsilon: s.epsilon, center: s.center, scale: s.scale });
+      default: return nn.layers.batchNormalization({ ...first, momentum: s.momentum, epsilon: s.epsilon, center: s.center, scale: s.scale });
     }
   });
   const model = nn.sequential(layers, { seed });
@@ -175,7 +175,7 @@ describe.each([['wasm', false], ['reference', false]] as const)('interop with Te
     const x = inputs(52);
     await source.fit(tf.tensor(x, [BATCH, ...INPUT]), tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 4), 'int32'), 4), { epochs: 1, verbose: 0 });
     const artifacts = await tfArtifacts(source, true);
-    expect((artifacts.trainingConfig?.optimizer_config as { class_name?: string }).class_name).toBe('Adam');
+    expect((artifacts.trainingConfig!.optimizer_config as { class_name?: string }).class_name).toBe('Adam');
     expect(artifacts.weightSpecs!.some((s) => s.group === 'optimizer' && s.dtype === 'int32')).toBe(true); // the step count 'iter'
     const loaded = nn.fromArtifacts(artifacts);
     expect(loaded.loss).toBe('categoricalCrossentropy');

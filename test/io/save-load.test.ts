@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import * as nn from '../../src/index.js';
 import { ConfigError, ModelFormatError, WasmnnError } from '../../src/errors.js';
 import { Random } from '../../src/random.js';
-import { serveDirectory } from '../helpers/static-server.js';
+import { serveDirectory } from '../../test-e2e/harness.js';
+import { at, type Json } from '../helpers/json.js';
 
 let root: string;
 beforeAll(async () => {
@@ -158,7 +159,7 @@ describe('loading by URL (as in browsers), weights fetched relative to model.jso
     const base = server.base;
     try {
       const loaded = await nn.loadModel(`${base}/m/model.json`);
-      expect(server.requested).toEqual(['/m/model.json', '/m/weights.bin']);
+      expect(server.requests).toEqual(['/m/model.json', '/m/weights.bin']);
       const probe = data(32, 5).x;
       expect(bits(loaded.predict(probe))).toEqual(bits(model.predict(probe)));
       await rm(join(dir, 'm', 'weights.bin'));
@@ -170,9 +171,14 @@ describe('loading by URL (as in browsers), weights fetched relative to model.jso
   });
 });
 
+const specs = (j: Json): Json[] => at(j, 'weightsManifest', 0).weights as Json[];
+const manifest = (j: Json): Json => at(j, 'weightsManifest', 0);
+const sequentialConfig = (j: Json): Json => at(j, 'modelTopology', 'model_config', 'config');
+const layerConfig = (j: Json, i: number): Json => at(sequentialConfig(j), 'layers', i, 'config');
+
 describe('damaged or hostile files give typed errors, before allocating', () => {
   let dir: string;
-  let json: Record<string, any>;
+  let json: Json;
   let weights: Buffer;
   beforeAll(async () => {
     await nn.setBackend('wasm', { relaxed: false });
@@ -183,7 +189,7 @@ describe('damaged or hostile files give typed errors, before allocating', () => 
   });
 
   /** Writes a variant of the saved model into a new directory and loads it. */
-  async function loadVariant(name: string, edit: (json: Record<string, any>) => void, bytes: Uint8Array = weights): Promise<nn.Sequential> {
+  async function loadVariant(name: string, edit: (json: Json) => void, bytes: Uint8Array = weights): Promise<nn.Sequential> {
     const variant = await tempDir(name);
     const copy = structuredClone(json);
     edit(copy);
@@ -191,12 +197,11 @@ describe('damaged or hostile files give typed errors, before allocating', () => 
     await writeFile(join(variant, 'weights.bin'), bytes);
     return nn.loadModel(variant);
   }
-  const specs = (j: Record<string, any>): Record<string, any>[] => j.weightsManifest[0].weights;
 
   it('truncated, extended or missing weight bytes', async () => {
     await expect(loadVariant('truncated', () => {}, weights.subarray(0, weights.length - 4))).rejects.toThrow(/hold 456 bytes but the manifest needs 460: a weights file is truncated/);
     await expect(loadVariant('extended', () => {}, Buffer.concat([weights, Buffer.alloc(1)]))).rejects.toThrow(/weights file 'weights.bin' holds more bytes than the manifest describes/);
-    await expect(loadVariant('missing', (j) => { j.weightsManifest[0].paths = ['nothere.bin']; })).rejects.toThrow(/could not read .*nothere.bin: ENOENT/);
+    await expect(loadVariant('missing', (j) => { manifest(j).paths = ['nothere.bin']; })).rejects.toThrow(/could not read .*nothere.bin: ENOENT/);
     const nan = Buffer.from(weights);
     nan.writeFloatLE(NaN, 8);
     await expect(loadVariant('nan', () => {}, nan)).rejects.toThrow(/holds NaN at index 2/);
@@ -216,11 +221,11 @@ describe('damaged or hostile files give typed errors, before allocating', () => 
     const before = nn.memoryStats();
     await expect(loadVariant('huge-spec', (j) => { specs(j)[0].shape = [2 ** 20, 2 ** 20]; })).rejects.toThrow(/needs more than 1073741824 bytes/);
     await expect(loadVariant('huge-units', (j) => {
-      j.modelTopology.model_config.config.layers[1].config.units = 2 ** 29;
+      layerConfig(j, 1).units = 2 ** 29;
       delete j.weightsManifest;
     })).rejects.toThrow(/would take more than 1073741824 bytes/);
     await expect(loadVariant('huge-input', (j) => {
-      j.modelTopology.model_config.config.layers[0].config.batch_input_shape = [null, 2 ** 30, 2 ** 30];
+      layerConfig(j, 0).batch_input_shape = [null, 2 ** 30, 2 ** 30];
     })).rejects.toThrow(/more than 1073741824/);
     await expect(nn.loadModel(dir, { maxWeightBytes: 100 })).rejects.toThrow(/more than 100 bytes/);
     expect(nn.memoryStats()).toEqual(before);
@@ -228,22 +233,22 @@ describe('damaged or hostile files give typed errors, before allocating', () => 
 
   it('paths outside the model directory, broken JSON, other formats', async () => {
     for (const path of ['../weights.bin', '/etc/passwd', 'sub/weights.bin', 'C:weights.bin', 'http://example.com/w.bin', '..']) {
-      await expect(loadVariant('path', (j) => { j.weightsManifest[0].paths = [path]; })).rejects.toThrow(/must be a plain file name next to model.json/);
+      await expect(loadVariant('path', (j) => { manifest(j).paths = [path]; })).rejects.toThrow(/must be a plain file name next to model.json/);
     }
     const broken = await tempDir('broken');
     await writeFile(join(broken, 'model.json'), '{"modelTopology": ');
     await expect(nn.loadModel(broken)).rejects.toThrow(/is not valid JSON/);
     await expect(loadVariant('graph', (j) => { j.format = 'graph-model'; })).rejects.toThrow(/format "graph-model" is not supported/);
-    await expect(loadVariant('functional', (j) => { j.modelTopology.model_config.class_name = 'Functional'; })).rejects.toThrow(/unsupported model class "Functional"; wasmnn reads Sequential/);
+    await expect(loadVariant('functional', (j) => { at(j, 'modelTopology', 'model_config').class_name = 'Functional'; })).rejects.toThrow(/unsupported model class "Functional"; wasmnn reads Sequential/);
     await expect(nn.loadModel(join(root, 'no-such-dir'))).rejects.toThrow(ModelFormatError);
   });
 
   it('every error above is a WasmnnError', async () => {
-    const edits: ((j: Record<string, any>) => void)[] = [
+    const edits: ((j: Json) => void)[] = [
       (j) => { j.modelTopology = 5; },
       (j) => { j.weightsManifest = {}; },
       (j) => { specs(j)[0].shape = 'big'; },
-      (j) => { j.modelTopology.model_config.config.layers = []; },
+      (j) => { sequentialConfig(j).layers = []; },
       (j) => { j.userDefinedMetadata = { wasmnn: { seed: -1 } }; },
     ];
     for (const [i, edit] of edits.entries()) await expect(loadVariant(`e${i}`, edit)).rejects.toBeInstanceOf(WasmnnError);

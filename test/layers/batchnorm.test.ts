@@ -4,7 +4,7 @@ import type { Kernels } from '../../src/backend/kernels.js';
 import { ReferenceKernels } from '../../src/backend/reference.js';
 import { loadWasmKernels } from '../../src/backend/wasm.js';
 import { BatchNormalization, batchNormalization } from '../../src/layers/batchnorm.js';
-import type { Weight } from '../../src/layers/layer.js';
+import type { Weight } from '../../src/core/weight.js';
 import { Random } from '../../src/random.js';
 import { ShapeError, ValueError } from '../../src/errors.js';
 import { gradientError, numericGradient } from '../helpers/gradcheck.js';

@@ -104,7 +104,7 @@ describe('Dropout (inverted)', () => {
       const layer = built(k, { rate }, cols);
       const input = batchOf(k, x, rows, cols);
       const sum = new Float64Array(n);
-      for (let t = 0; t < T; t++) copyOut(layer.forward(input, true)).forEach((v, i) => (sum[i] += v));
+      for (let t = 0; t < T; t++) for (const [i, v] of copyOut(layer.forward(input, true)).entries()) sum[i] += v;
       for (let i = 0; i < n; i++) {
         const standardError = Math.abs(x[i]) * Math.sqrt(rate / ((1 - rate) * T));
         expect(Math.abs(sum[i] / T - x[i]), `${label} element ${i}`).toBeLessThanOrEqual(5 * standardError);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as nn from '../../src/index.js';
 import { Random } from '../../src/random.js';
 import { useBackend, useFloat64Reference } from '../helpers/backends.js';
-import { gradientError, numericGradient } from '../helpers/gradcheck.js';
+import { gradientError, numericGradient, scaleGradient } from '../helpers/gradcheck.js';
 
 /** n points of a 2-D spiral with `classes` arms (the classic CS231n data set). */
 function spiral(n: number, classes: number, seed: number): { x: number[][]; y: number[] } {
@@ -72,8 +72,8 @@ describe('end-to-end gradient of a 3-layer model (float64 reference)', () => {
   }
   it('a deliberately perturbed gradient is rejected', async () => {
     // the second layer's kernel gradient with its sign flipped, then scaled by 2
-    expect(await modelGradientError(cases[0], (g) => g.forEach((v, i) => (g[i] = -v)))).toBeGreaterThan(1e-3);
-    expect(await modelGradientError(cases[0], (g) => g.forEach((v, i) => (g[i] = 2 * v)))).toBeGreaterThan(1e-3);
+    expect(await modelGradientError(cases[0], (g) => scaleGradient(g, -1))).toBeGreaterThan(1e-3);
+    expect(await modelGradientError(cases[0], (g) => scaleGradient(g, 2))).toBeGreaterThan(1e-3);
   });
 });
 
@@ -203,7 +203,7 @@ describe('fit semantics', () => {
     const model = nn.sequential([nn.layers.dense({ units: 1, inputShape: [1] })], { seed: 1 });
     model.compile({ optimizer: nn.optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
     const before = allWeights(model);
-    await model.fit([[1]], [1], { epochs: 1, verbose: 0, callbacks: { onTrainBegin: () => void (model.optimizer.learningRate = 0) } });
+    await model.fit([[1]], [1], { epochs: 1, verbose: 0, callbacks: { onTrainBegin: () => { model.optimizer.learningRate = 0; } } });
     expect(allWeights(model)).toEqual(before);
   });
 

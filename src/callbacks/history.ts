@@ -4,7 +4,7 @@
  * for every logged metric, as Keras records them.
  */
 
-import type { Callback, Logs } from './callbacks.js';
+import type { Callback, Logs } from './callback.js';
 
 export interface TrainingParams {
   epochs: number;
@@ -31,6 +31,9 @@ export class History implements Callback {
 
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     this.epoch.push(epoch);
-    for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+    for (const [key, value] of Object.entries(logs)) {
+      if (!Object.hasOwn(this.history, key)) this.history[key] = [];
+      this.history[key].push(value);
+    }
   }
 }

@@ -9,7 +9,7 @@
  * prints nothing (no callback is installed).
  */
 
-import type { Callback, Logs } from './callbacks.js';
+import type { Callback, Logs } from './callback.js';
 
 const BAR_WIDTH = 20;
 const REDRAW_MS = 50;
@@ -103,7 +103,8 @@ export class ProgressBar implements Callback {
     const perStep = done > 0 ? elapsed / done : 0;
     const time = final ? `${formatDuration(elapsed)} ${formatPerStep(perStep)}` : `${formatDuration(perStep * (this.steps - done))} ${formatPerStep(perStep)}`;
     const width = String(this.steps).length;
-    const text = `${String(done).padStart(width)}/${this.steps} ${progressBar(done, this.steps, this.output.isTTY)} ${time}` + (Object.keys(logs).length ? ` - ${formatLogs(logs)}` : '');
+    const metrics = Object.keys(logs).length ? ` - ${formatLogs(logs)}` : '';
+    const text = `${String(done).padStart(width)}/${this.steps} ${progressBar(done, this.steps, this.output.isTTY)} ${time}${metrics}`;
     if (this.live) {
       // \r returns to the line start; \x1b[K clears what a longer previous line left.
       this.output.write(`\r${text}\x1b[K${final ? '\n' : ''}`);

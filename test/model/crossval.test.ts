@@ -3,7 +3,8 @@ import * as nn from '../../src/index.js';
 import { setBackend } from '../../src/backend/backend.js';
 import { ConfigError, ValueError } from '../../src/errors.js';
 import { Random } from '../../src/random.js';
-import { crossValidate, toCategorical } from '../../src/data/index.js';
+import { crossValidate } from '../../src/model/crossval.js';
+import { toCategorical } from '../../src/data/index.js';
 
 beforeAll(async () => {
   await setBackend('wasm');

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressBar, formatLogs, progressBar } from '../../src/model/progress.js';
+import { ProgressBar, formatLogs, progressBar } from '../../src/callbacks/progress.js';
 
 function capture(isTTY: boolean): { out: { isTTY: boolean; write(t: string): void }; text: () => string } {
   let text = '';
-  return { out: { isTTY, write: (t: string) => void (text += t) }, text: () => text };
+  return { out: { isTTY, write: (t: string) => {
+    text += t;
+  } }, text: () => text };
 }
 
 describe('progress display', () => {

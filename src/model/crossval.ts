@@ -11,12 +11,12 @@
  * leak from one fold into the next; each model is disposed once its fold is scored.
  */
 
-import type { FitOptions, Sequential } from '../model/sequential.js';
-import type { History } from '../model/history.js';
+import type { FitOptions, Sequential } from './sequential.js';
+import type { History } from '../callbacks/history.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { ConfigError, ValueError } from '../errors.js';
-import { kFold, stratifiedKFold, type Fold } from './kfold.js';
-import { classLabels, pairedCount, takeRowsOf, type Rows } from './rows.js';
+import { kFold, stratifiedKFold, type Fold } from '../data/kfold.js';
+import { classLabels, pairedCount, takeRowsOf, type Rows } from '../data/rows.js';
 
 export interface CrossValidateOptions {
   /** Number of folds (default 5). */

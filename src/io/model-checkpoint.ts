@@ -9,11 +9,11 @@
  * Node only (it writes files).
  */
 
-import type { Callback, Logs } from '../model/callbacks.js';
-import type { Sequential } from '../model/sequential.js';
-import { Monitor, type MonitorMode } from './monitor.js';
+import type { Callback, Logs, TrainingModel } from '../callbacks/callback.js';
+import { Monitor, type MonitorMode } from '../callbacks/monitor.js';
+import { Sequential } from '../model/sequential.js';
 import { ConfigError } from '../errors.js';
-import { writeCheckpoint } from '../io/checkpoint.js';
+import { writeCheckpoint } from './checkpoint.js';
 
 export interface ModelCheckpointArgs {
   /** Directory to write the checkpoint to (created if missing; model.json and its weights). */
@@ -50,7 +50,8 @@ export class ModelCheckpoint implements Callback {
     this.best = this.monitor.worst();
   }
 
-  setModel(model: Sequential): void {
+  setModel(model: TrainingModel): void {
+    if (!(model instanceof Sequential)) throw new ConfigError('modelCheckpoint: saves Sequential models only');
     this.model = model;
   }
 
@@ -68,7 +69,8 @@ export class ModelCheckpoint implements Callback {
       if (!this.monitor.improves(current, this.best)) return;
       this.best = current;
     }
-    const artifacts = this.model!.toArtifacts();
+    if (this.model === null) throw new ConfigError('modelCheckpoint: no model to save (fit calls setModel first)');
+    const artifacts = this.model.toArtifacts();
     artifacts.userDefinedMetadata.wasmnn.epoch = epoch;
     await writeCheckpoint(artifacts, this.path);
     this.lastSavedEpoch = epoch;
