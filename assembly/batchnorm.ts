@@ -1,30 +1,19 @@
 // Batch normalization: training forward, inference forward, backward, moving averages.
 //
-// A batch is an m×n row-major f32 matrix (m samples, n features) at a 16-byte aligned byte
-// offset. Statistics are per feature, i.e. per column: every kernel goes through the batch
-// row by row, four columns at a time (one f32x4 holds the same statistic of four features),
-// adding into per-column n-vectors; a scalar loop finishes the last n % 4 columns.
-// Optional vectors (gamma, beta) are passed as offset 0 when absent: no allocation starts
-// at 0 (the allocator's first range is the backend's gemm workspace).
+// What each export computes is its contract in src/backend/kernels.ts (Kernels.<name>); the
+// comments here say only how. A batch is an m×n matrix at a 16-byte aligned byte offset.
+// Statistics are per feature, i.e. per column: every kernel goes through the batch row by
+// row, four columns at a time (one f32x4 holds the same statistic of four features), adding
+// into per-column n-vectors; a scalar loop finishes the last n % 4 columns. Walking down a
+// column instead would, with n a power of two, map every row to the same few cache sets
+// (measured 5× slower at n = 512). Optional vectors (gamma, beta) arrive as offset 0 when
+// absent: no allocation starts at 0 (the allocator's first range is the gemm workspace).
 
 import { add, scale } from './elementwise';
+import { madd } from './simd';
 
-// acc + x·y per lane: one fused instruction with relaxed SIMD, else a multiply then an add.
-// @ts-ignore: decorator
-@inline function madd(x: v128, y: v128, acc: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
-  return f32x4.add(acc, f32x4.mul(x, y));
-}
-
-// Training forward over an m×n x (m = 0 writes nothing), per column j:
-//   mean[j] = (1/m)·Σ_i x[i,j],  variance[j] = (1/m)·Σ_i (x[i,j]-mean[j])²  (biased)
-//   invStd[j] = 1/sqrt(variance[j] + epsilon),  xhat = (x-mean)·invStd,  y = gamma·xhat + beta
-// gamma = 0: scale 1; beta = 0: shift 0. Writes y, xhat (m×n) and mean, variance, invStd (n),
-// which double as the column accumulators of the first two passes. Outputs must not overlap
-// each other or the inputs.
-//
-// The passes run row by row (contiguous loads), not down each column: with n a power of two,
-// walking a column maps every row to the same few cache sets (measured 5× slower at n = 512).
+// contract: Kernels.batchNormForwardTraining. The outputs mean, variance and invStd double
+// as the column accumulators of the first two passes, so no scratch is needed.
 // Variance is the corrected two-pass form (Chan, Golub & LeVeque): with the f32 mean estimate
 // mean0 and d = x - mean0, c = Σd/m is the rounding error of mean0 and
 // variance = Σd²/m - c². c is tiny, so nothing cancels (unlike E[x²] - E[x]²), and
@@ -88,11 +77,9 @@ export function batchNormForwardTraining(
   }
 }
 
-// Inference forward over an m×n x with the moving statistics, per column j:
-//   y[i,j] = gamma[j]·(x[i,j] - movingMean[j])/sqrt(movingVariance[j] + epsilon) + beta[j]
-// computed as (x - movingMean)·s + beta with s = gamma/sqrt(movingVariance + epsilon), so a
-// large mean cancels before scaling; s is recomputed per row to need no scratch.
-// gamma = 0: scale 1; beta = 0: shift 0. y may equal x.
+// contract: Kernels.batchNormForwardInference, computed as (x - movingMean)·s + beta with
+// s = gamma/sqrt(movingVariance + epsilon), so a large mean cancels before scaling; s is
+// recomputed per row to need no scratch.
 export function batchNormForwardInference(
   x: usize, gamma: usize, beta: usize, movingMean: usize, movingVariance: usize,
   y: usize, m: i32, n: i32, epsilon: f32,
@@ -116,12 +103,8 @@ export function batchNormForwardInference(
   }
 }
 
-// Training backward over an m×n dy, through the batch statistics, per column j (N = m):
-//   dbeta[j] = Σ_i dy[i,j],  dgamma[j] = Σ_i dy[i,j]·xhat[i,j]
-//   dx[i,j] = (gamma[j]·invStd[j]/N)·(N·dy[i,j] - dbeta[j] - xhat[i,j]·dgamma[j])
-// xhat and invStd come from batchNormForwardTraining. gamma = 0: scale 1. dgamma and dbeta
-// are overwritten (required: they are the accumulators of the first pass). dx may equal dy;
-// dx must not overlap xhat, and dgamma/dbeta overlap nothing.
+// contract: Kernels.batchNormBackward. dgamma and dbeta are the accumulators of the first
+// pass; the second pass writes dx row by row from them.
 export function batchNormBackward(
   dy: usize, xhat: usize, gamma: usize, invStd: usize, dx: usize,
   dgamma: usize, dbeta: usize, m: i32, n: i32,
@@ -165,8 +148,7 @@ export function batchNormBackward(
   }
 }
 
-// moving[j] = moving[j]·momentum + value[j]·(1 - momentum) for j < n (Keras's update of the
-// moving mean and variance). moving and value must not overlap.
+// contract: Kernels.movingAverage.
 export function movingAverage(moving: usize, value: usize, momentum: f32, n: i32): void {
   const vmom = f32x4.splat(momentum), vrest = f32x4.splat(1 - momentum);
   let j = 0;

@@ -1,5 +1,7 @@
 // Dropout: a mask from a counter-based hash, applied forward and reused backward.
 //
+// What each export computes is its contract in src/backend/kernels.ts (Kernels.<name>); the
+// comments here say only how.
 // The i-th random word is hash32(key + i) ("lowbias32", the same function as hash32 in
 // src/random.ts, bit for bit), so the mask depends only on (key, i): not on the backend,
 // the SIMD width or the order of evaluation. Four counters go through the hash at once as
@@ -27,10 +29,9 @@
   return x;
 }
 
-// Training forward over n values: k_i = hash32(key + i) >>> 8 (24 random bits, so
-// u_i = k_i·2^-24 is uniform in [0,1)), mask[i] = k_i ≥ threshold ? keepScale : 0 and
-// y[i] = x[i]·mask[i]. threshold = ceil(rate·2^24), so k_i ≥ threshold ⇔ u_i ≥ rate exactly.
-// key + i wraps modulo 2^32. y may equal x; mask must not overlap x or y.
+// contract: Kernels.dropoutForward, with the rate passed as the integer threshold =
+// ceil(rate·2^24): for the 24 random bits k_i = hash32(key + i) >>> 8, u_i = k_i·2^-24 ≥ rate
+// ⇔ k_i ≥ threshold exactly, so the lanes compare integers. key + i wraps modulo 2^32.
 export function dropoutForward(x: usize, mask: usize, y: usize, n: i32, key: u32, threshold: u32, keepScale: f32): void {
   const vthreshold = i32x4.splat(threshold);
   const vscale = f32x4.splat(keepScale);
@@ -55,8 +56,7 @@ export function dropoutForward(x: usize, mask: usize, y: usize, n: i32, key: u32
   }
 }
 
-// Backward over n values: dx[i] = dy[i]·mask[i], with the mask of the forward pass.
-// dx may equal dy; mask must not overlap dx.
+// contract: Kernels.dropoutBackward.
 export function dropoutBackward(dy: usize, mask: usize, dx: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {

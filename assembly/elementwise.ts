@@ -1,10 +1,11 @@
 // Elementwise kernels, bias add, reductions, activations and softmax cross-entropy.
 //
-// Every kernel takes byte offsets into linear memory (usize) and sizes in elements.
-// Buffers are f32, 16-byte aligned (the allocator guarantees it), row-major.
+// What each export computes is its contract in src/backend/kernels.ts (Kernels.<name>); the
+// comments here say only how. Storages arrive as byte offsets into linear memory (usize),
+// 16-byte aligned (the allocator guarantees it), booleans as i32 0/1, sizes in elements.
 // Each loop runs four lanes at a time with f32x4, then finishes the tail in scalar code.
 
-// y[i] = alpha·x[i] for i < n. y may equal x.
+// contract: Kernels.scale.
 export function scale(x: usize, alpha: f32, y: usize, n: i32): void {
   const va = f32x4.splat(alpha);
   let i = 0;
@@ -18,7 +19,7 @@ export function scale(x: usize, alpha: f32, y: usize, n: i32): void {
   }
 }
 
-// y[i] = a[i] + b[i] for i < n. y may equal a or b.
+// contract: Kernels.add.
 export function add(a: usize, b: usize, y: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -31,7 +32,7 @@ export function add(a: usize, b: usize, y: usize, n: i32): void {
   }
 }
 
-// y[i] += alpha·x[i] for i < n. x and y must not overlap.
+// contract: Kernels.axpy.
 export function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
   const va = f32x4.splat(alpha);
   let i = 0;
@@ -45,7 +46,7 @@ export function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
   }
 }
 
-// x[i] = value for i < n.
+// contract: Kernels.fill.
 export function fill(x: usize, value: f32, n: i32): void {
   const vv = f32x4.splat(value);
   let i = 0;
@@ -53,13 +54,13 @@ export function fill(x: usize, value: f32, n: i32): void {
   for (; i < n; i++) store<f32>(x + (<usize>i << 2), value);
 }
 
-// dst[i] = src[i] for i < n. Ranges may overlap (memory.copy is memmove).
+// contract: Kernels.copy. memory.copy is a memmove, so here any overlap would be safe.
 export function copy(src: usize, dst: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 2);
 }
 
-// 1 when every x[i], i < n, is finite, else 0. x·0 is 0 for finite x and NaN for NaN or
-// ±Infinity, so the sum of x·0 is NaN exactly when some x[i] is not finite.
+// contract: Kernels.allFinite; returns 1 or 0. x·0 is 0 for finite x and NaN for NaN or
+// ±Infinity, so the sum of x·0 is NaN exactly when some x[i] is not finite: no branch per lane.
 export function allFinite(x: usize, n: i32): i32 {
   const zero = f32x4.splat(0);
   let acc = zero;
@@ -70,7 +71,7 @@ export function allFinite(x: usize, n: i32): i32 {
   return s == s ? 1 : 0;
 }
 
-// y[i,j] = x[i,j] + bias[j] for an m×n x. y may equal x.
+// contract: Kernels.biasAdd. Row by row, four columns at a time.
 export function biasAdd(x: usize, bias: usize, y: usize, m: i32, n: i32): void {
   const rowBytes = <usize>n << 2;
   for (let i = 0; i < m; i++) {
@@ -87,24 +88,30 @@ export function biasAdd(x: usize, bias: usize, y: usize, m: i32, n: i32): void {
   }
 }
 
-// out[j] = Σ_i x[i,j] (accumulate≠0: out[j] += Σ_i x[i,j]) for an m×n x; out must not
-// overlap x. Rows are added into out one after another: walking down a column instead
-// strides by the row length, and at power-of-two widths every row lands in the same cache set.
+// contract: Kernels.columnSums. Rows are added into out one after another: walking down a
+// column instead strides by the row length, and at power-of-two widths every row lands in
+// the same cache set.
 export function columnSums(x: usize, out: usize, m: i32, n: i32, accumulate: i32): void {
   if (!accumulate) fill(out, 0, n);
   const rowBytes = <usize>n << 2;
   for (let i = 0; i < m; i++) add(out, x + <usize>i * rowBytes, out, n);
 }
 
-// Activation codes shared with src/backend/wasm.ts.
-export const RELU: i32 = 0;
-export const SIGMOID: i32 = 1;
-export const TANH: i32 = 2;
+// The activation kinds, as the kernels receive them. The module exports each member as a
+// global named `Activation.<name>`, from which src/backend/wasm.ts takes the code for each
+// ActivationKind of src/backend/kernels.ts: a new kind is a member here of the same name,
+// plus its branches in activationForward and activationBackward.
+export enum Activation {
+  relu,
+  sigmoid,
+  tanh,
+}
 
-// y = f(x) over n values: 0 relu max(0,x), 1 sigmoid 1/(1+e^-x), 2 tanh. y may equal x.
-export function activationForward(kind: i32, x: usize, y: usize, n: i32): void {
+// contract: Kernels.activationForward. relu runs four lanes at a time; sigmoid and tanh
+// are scalar (there is no vector exp).
+export function activationForward(kind: Activation, x: usize, y: usize, n: i32): void {
   let i = 0;
-  if (kind == RELU) {
+  if (kind == Activation.relu) {
     const zero = f32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
@@ -114,12 +121,12 @@ export function activationForward(kind: i32, x: usize, y: usize, n: i32): void {
       const o = <usize>i << 2;
       store<f32>(y + o, Mathf.max(load<f32>(x + o), 0)); // NaN stays NaN, as f32x4.max does
     }
-  } else if (kind == SIGMOID) {
+  } else if (kind == Activation.sigmoid) {
     for (; i < n; i++) {
       const o = <usize>i << 2;
       store<f32>(y + o, sigmoid(load<f32>(x + o)));
     }
-  } else {
+  } else if (kind == Activation.tanh) {
     for (; i < n; i++) {
       const o = <usize>i << 2;
       store<f32>(y + o, tanhf(load<f32>(x + o)));
@@ -145,9 +152,8 @@ export function activationForward(kind: i32, x: usize, y: usize, n: i32): void {
   return u / (u + 2);
 }
 
-// dx = dy·f'(x) through the forward output y: relu dy·[y>0]; sigmoid dy·y(1-y); tanh dy·(1-y²).
-// dx may equal dy.
-export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, n: i32): void {
+// contract: Kernels.activationBackward. relu selects dy with the comparison mask y > 0.
+export function activationBackward(kind: Activation, y: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
@@ -155,23 +161,24 @@ export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, n:
     const o = <usize>i << 2;
     const vy = v128.load(y + o), vdy = v128.load(dy + o);
     let r: v128;
-    if (kind == RELU) r = v128.and(vdy, f32x4.gt(vy, zero));
-    else if (kind == SIGMOID) r = f32x4.mul(vdy, f32x4.mul(vy, f32x4.sub(one, vy)));
-    else r = f32x4.mul(vdy, f32x4.sub(one, f32x4.mul(vy, vy)));
+    if (kind == Activation.relu) r = v128.and(vdy, f32x4.gt(vy, zero));
+    else if (kind == Activation.sigmoid) r = f32x4.mul(vdy, f32x4.mul(vy, f32x4.sub(one, vy)));
+    else r = f32x4.mul(vdy, f32x4.sub(one, f32x4.mul(vy, vy))); // Activation.tanh
     v128.store(dx + o, r);
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(y + o), d = load<f32>(dy + o);
     let r: f32;
-    if (kind == RELU) r = v > 0 ? d : 0;
-    else if (kind == SIGMOID) r = d * v * (1 - v);
-    else r = d * (1 - v * v);
+    if (kind == Activation.relu) r = v > 0 ? d : 0;
+    else if (kind == Activation.sigmoid) r = d * v * (1 - v);
+    else r = d * (1 - v * v); // Activation.tanh
     store<f32>(dx + o, r);
   }
 }
 
-// Row-wise softmax of an m×n x: y[i,j] = e^(x[i,j]-max_i)/Σ_j e^(x[i,j]-max_i). y may equal x.
+// contract: Kernels.softmax. The exponentials are scalar; each row is then multiplied by
+// 1/Σ (one division per row, not per element).
 export function softmax(x: usize, y: usize, m: i32, n: i32): void {
   const rowBytes = <usize>n << 2;
   for (let i = 0; i < m; i++) {
@@ -194,15 +201,11 @@ export function softmax(x: usize, y: usize, m: i32, n: i32): void {
   return max;
 }
 
-// Fused softmax + cross-entropy over m rows of n logits (stable via log-softmax).
-// targets: m×n probability rows (sparse=0) or m class indices stored as f32 (sparse≠0).
-// loss_i = Σ_j t_ij·(logsumexp(z_i) - z_ij); grad_ij = gradScale·(p_ij·Σ_j t_ij - t_ij).
-// Returns Σ_i loss_i (summed in f64). grad may equal logits; grad must not overlap targets.
+// contract: Kernels.softmaxCrossEntropy, with `sparse` as 0/1. A row's sums are f32, the
+// total over rows f64. With e_j = e^(z_j - max): logsumexp(z) - z_j = (max - z_j) + log Σe
+// and p_j = e_j / Σe. Never forming logsumexp(z) itself keeps p accurate at large |z|, where
+// rounding max + log Σe to f32 would shift every p by up to |max|·2^-24 (2e-4 at |z| = 1e4).
 // grad = 0 (null) computes the loss alone and writes nothing (evaluation).
-// With e_j = e^(z_j - max): logsumexp(z) - z_j = (max - z_j) + log Σe and p_j = e_j / Σe.
-// Never forming logsumexp(z) itself keeps p accurate at large |z|, where rounding
-// max + log Σe to f32 would shift every p by up to |max|·2^-24 (2e-4 at |z| = 1e4).
-// A sparse label outside [0, n) matches no class: t = 0 for the whole row, as in reference.ts.
 export function softmaxCrossEntropy(
   logits: usize, targets: usize, grad: usize, m: i32, n: i32, sparse: i32, gradScale: f32,
 ): f64 {

@@ -1,15 +1,11 @@
 // General matrix multiply for the three products backprop needs (NN forward, TN for
 // dW = Xᵀ·dY, NT for dX = dY·Wᵀ), all through one packed, register-tiled micro-kernel.
 //
-// Contract of gemm(transA, transB, m, n, k, a, b, c, accumulate, work):
-//   C (m×n) = op(A)·op(B), or C += op(A)·op(B) when accumulate≠0.
-//   op(A) is m×k: A is stored m×k (transA=0) or k×m (transA≠0).
-//   op(B) is k×n: B is stored k×n (transB=0) or n×k (transB≠0).
-//   All matrices row-major, contiguous f32 at byte offsets a, b, c (4-byte aligned is enough;
-//   the allocator gives 16). C must not overlap A or B (the TypeScript side checks it).
-//   k = 0 gives C = 0 (C unchanged when accumulating); m = 0 or n = 0 touches nothing.
-//   work: gemmWorkspaceBytes() bytes of scratch (any alignment), overlapping nothing else;
-//   its contents are garbage before and after the call.
+// gemm(transA, transB, m, n, k, a, b, c, accumulate, work): contract Kernels.gemm in
+// src/backend/kernels.ts, with the booleans as i32 0/1 and A, B, C as byte offsets (4-byte
+// aligned is enough; the allocator gives 16). The aliasing check is the TypeScript side's.
+// Only here: work is gemmWorkspaceBytes() bytes of scratch (any alignment), overlapping
+// nothing else; its contents are garbage before and after the call.
 //
 // How it is fast (the BLIS recipe, as in Goto & van de Geijn, "Anatomy of high-performance
 // matrix multiplication"):
@@ -28,6 +24,8 @@
 //      few, so the floating-point units stay busy. Plain SIMD: 4×8 tile with f32x4 mul +
 //      add. Relaxed SIMD: 3×12 tile with the fused f32x4.relaxed_madd. The tile shapes are
 //      dictated by V8's register allocator (see MR below).
+
+import { madd } from './simd';
 
 // ---- block sizes ---------------------------------------------------------------------------
 
@@ -251,13 +249,6 @@ function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32,
 }
 
 // ---- micro-kernel ---------------------------------------------------------------------------
-
-// acc + x·y per lane: one fused instruction with relaxed SIMD, else a multiply then an add.
-// @ts-ignore: decorator
-@inline function madd(x: v128, y: v128, acc: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
-  return f32x4.add(acc, f32x4.mul(x, y));
-}
 
 // Writes one row of the tile: C[0..8) = (v0, v1), or += when addToC.
 // @ts-ignore: decorator

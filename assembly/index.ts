@@ -1,9 +1,9 @@
-// The kernels module: every export is a flat function over byte offsets and sizes.
+// The kernels module: every export is a flat function over byte offsets and sizes, except
+// the activation codes (enum Activation in elementwise.ts, one global per member).
 // Built twice (scripts/build-wasm.mjs): plain SIMD, and relaxed SIMD with fused multiply-add.
 
 export * from './gemm';
 export * from './elementwise';
-// (marker: more kernel files are exported below)
 export * from './batchnorm';
 export * from './dropout';
 export * from './optim';
@@ -13,7 +13,8 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// 1 when this build uses relaxed SIMD (f32x4.relaxed_madd), else 0.
+// 1 when this build uses relaxed SIMD (f32x4.relaxed_madd), else 0: the loader checks that
+// the file it loaded is the build it asked for.
 export function isRelaxed(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }

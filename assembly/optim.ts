@@ -1,24 +1,14 @@
 // Fused optimizer updates and weight penalties (see src/optimizers/ and src/regularizers.ts).
 //
-// Each kernel walks its n values once, four lanes at a time with f32x4, then a scalar tail,
-// reading the gradient and state and writing the new state and weight in the same pass.
-// Arguments are byte offsets into linear memory (usize), f32, 16-byte aligned (the
-// allocator guarantees it), and sizes in elements. Aliasing: w, g and every state buffer
-// must be distinct ranges that do not overlap. No kernel allocates.
+// What each export computes is its contract in src/backend/kernels.ts (Kernels.<name>); the
+// comments here say only how. Each kernel walks its n values once, four lanes at a time with
+// f32x4, then a scalar tail. Storages arrive as byte offsets into linear memory (usize),
+// 16-byte aligned (the allocator guarantees it), booleans as i32 0/1. No kernel allocates.
 
-// a·b + c. The relaxed build fuses it into one rounding (f32x4.relaxed_madd), the plain
-// build multiplies then adds, so the plain build rounds like the scalar tail does.
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
+import { madd } from './simd';
 
-// SGD, Keras form, over n values:
-//   momentum = 0:  w ← w - lr·g                       (velocity is not touched)
-//   otherwise:     v ← momentum·v - lr·g
-//                  w ← w + v                          (nesterov = 0)
-//                  w ← w + momentum·v - lr·g          (nesterov ≠ 0, with the new v)
+// contract: Kernels.sgdUpdate. With momentum 0 the velocity offset is never read (the
+// caller passes 0 for a null velocity). -lr·g is computed once and used by both updates.
 export function sgdUpdate(w: usize, g: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: i32): void {
   const vNegLr = f32x4.splat(-lr), vMomentum = f32x4.splat(momentum);
   let i = 0;
@@ -51,9 +41,7 @@ export function sgdUpdate(w: usize, g: usize, velocity: usize, n: i32, lr: f32, 
   }
 }
 
-// RMSprop (Keras 3 and TF.js, epsilon inside the square root) over n values:
-//   ms ← rho·ms + (1-rho)·g²
-//   w  ← w - lr·g / sqrt(ms + epsilon)
+// contract: Kernels.rmspropUpdate.
 export function rmspropUpdate(w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32): void {
   const oneMinusRho: f32 = 1 - rho;
   const vRho = f32x4.splat(rho), vOneMinusRho = f32x4.splat(oneMinusRho);
@@ -76,14 +64,9 @@ export function rmspropUpdate(w: usize, g: usize, meanSquare: usize, n: i32, lr:
   }
 }
 
-// Adam (TF.js form) with AdamW's decoupled weight decay, over n values. The caller passes
-// the bias corrections for step t (t counted from 1), computed once in f64:
-// biasCorrection1 = 1 - beta1^t, biasCorrection2 = 1 - beta2^t.
-//   w ← w - lr·weightDecay·w                  (decay first, from w before the step, as Keras)
-//   m ← beta1·m + (1-beta1)·g
-//   v ← beta2·v + (1-beta2)·g²
-//   w ← w - lr·(m/biasCorrection1) / (sqrt(v/biasCorrection2) + epsilon)
-// weightDecay = 0 is plain Adam (w - 0·w = w exactly for finite w).
+// contract: Kernels.adamUpdate. Instead of the step t the caller passes the bias corrections
+// biasCorrection1 = 1 - beta1^t and biasCorrection2 = 1 - beta2^t, computed once in f64.
+// weightDecay = 0 leaves w exactly as it was before the Adam step (w - 0·w = w for finite w).
 export function adamUpdate(
   w: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f32, beta1: f32, beta2: f32, epsilon: f32,
@@ -123,8 +106,8 @@ export function adamUpdate(
   }
 }
 
-// Penalty value l1·Σ|w| + l2·Σw² over n values. Each f32 is widened to f64 before it is
-// summed (squares of f32 are exact in f64), so the sum has f64 accuracy.
+// contract: Kernels.penalty. Each f32 is widened to f64 before it is summed (squares of f32
+// are exact in f64), two f64x2 lanes per half vector.
 export function penalty(w: usize, n: i32, l1: f64, l2: f64): f64 {
   let absSum = f64x2.splat(0), squareSum = f64x2.splat(0);
   let i = 0;
@@ -145,8 +128,7 @@ export function penalty(w: usize, n: i32, l1: f64, l2: f64): f64 {
   return l1 * abs + l2 * square;
 }
 
-// Penalty gradient added into g over n values: g ← g + l1·sign(w) + 2·l2·w, sign(0) = 0
-// (the L1 subgradient chosen at 0, as Keras/TF.js). w and g must not overlap.
+// contract: Kernels.penaltyGradient. sign(w) comes from comparison masks, without a branch.
 export function penaltyGradient(w: usize, g: usize, n: i32, l1: f32, l2: f32): void {
   const twoL2: f32 = 2 * l2;
   const vL1 = f32x4.splat(l1), vTwoL2 = f32x4.splat(twoL2);

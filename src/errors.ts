@@ -36,6 +36,7 @@ export class BackendError extends WasmnnError {}
 /** A kernel's output overlaps an input it may not alias. */
 export class AliasError extends WasmnnError {}
 
+
 /** Training produced a non-finite loss; the model keeps its last finite weights. */
 export class NonFiniteLossError extends WasmnnError {
   /** The History of the interrupted fit (epochs completed so far). */

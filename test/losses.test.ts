@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ReferenceKernels } from '../src/backend/reference.js';
+import { Float64ReferenceKernels } from './helpers/backends.js';
 import { computeLoss, getLoss, isFused, type LossName } from '../src/losses.js';
 import { accuracySum } from '../src/metrics.js';
 import { ConfigError } from '../src/errors.js';
@@ -8,7 +8,7 @@ import { Random } from '../src/random.js';
 import { gradientError, numericGradient } from './helpers/gradcheck.js';
 import { batchOf, copyOut, randomValues } from './helpers/layers.js';
 
-const k64 = new ReferenceKernels({ float64: true });
+const k64 = new Float64ReferenceKernels();
 
 function softmaxRows(z: Float64Array, rows: number, cols: number): Float64Array {
   const p = new Float64Array(z.length);

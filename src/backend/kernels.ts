@@ -5,17 +5,31 @@
  *   version, and the test oracle).
  * - `wasm.ts` runs the same kernel in WebAssembly SIMD (`assembly/*.ts`).
  *
+ * This file is the one statement of what each kernel computes; the implementations say only
+ * how. The rules below hold for every kernel unless its own comment says otherwise.
+ *
  * Layout: every matrix is row-major and contiguous. A matrix "m×n" occupies m·n floats,
  * element (i, j) at index i·n + j. Kernels take sizes separately from storage, so a buffer
  * sized for the largest batch serves a shorter batch by passing fewer rows.
  *
- * Aliasing: unless a kernel's comment says an output may alias an input, outputs must not
- * overlap any input. Where exact aliasing is allowed (output === input) the comment says so;
- * partial overlap is never allowed. `gemm` rejects an output that overlaps an input with an
- * `AliasError` on both backends.
+ * Sizes: m, n, k count elements and are integers ≥ 0. A kernel reads and writes only the
+ * elements its sizes name; every storage must hold at least that many. Kernels do not check
+ * lengths (the wasm backend would read or write a neighbouring allocation). A size of 0
+ * writes nothing, except where a kernel's comment gives the empty result (gemm, columnSums).
+ *
+ * Aliasing: outputs must not overlap any input. Where exact aliasing is allowed
+ * (output === input) the kernel's comment says so; partial overlap is never allowed. Inputs
+ * may overlap each other (they are only read). `gemm` rejects an output that overlaps an
+ * input with an `AliasError` on both backends; the other rules are the caller's to keep.
+ *
+ * Numbers: storage is float32, so the backends agree to float32 rounding, not bit for bit:
+ * the reference computes in float64 (JavaScript numbers) and rounds each value it stores;
+ * the wasm kernels compute in float32 unless a kernel's comment says float64, and the
+ * relaxed-SIMD build fuses multiply-adds. Each backend is deterministic: same inputs, same
+ * bits (the relaxed build only on the same engine).
  */
 
-import { AliasError } from '../errors.js';
+import { AliasError, ValueError } from '../errors.js';
 
 /** A run of float32 values owned by a backend (JS heap or WebAssembly linear memory). */
 export interface Storage {
@@ -40,8 +54,14 @@ export interface MemoryStats {
   liveAllocations: number;
 }
 
-/** Element-wise nonlinearities that have a kernel. `linear` needs none; `softmax` is row-wise. */
-export type ActivationKind = 'relu' | 'sigmoid' | 'tanh';
+/**
+ * Element-wise nonlinearities that have a kernel. `linear` needs none; `softmax` is row-wise.
+ * Adding one: its name here, its formulas in `activationForward`/`activationBackward` below
+ * and in reference.ts, and a member of the same name in `Activation` in
+ * assembly/elementwise.ts; the wasm backend finds its code by that name.
+ */
+export const ACTIVATION_KINDS = ['relu', 'sigmoid', 'tanh'] as const;
+export type ActivationKind = (typeof ACTIVATION_KINDS)[number];
 
 /** How targets are encoded for the fused softmax + cross-entropy. */
 export type TargetEncoding = 'onehot' | 'sparse';
@@ -50,44 +70,76 @@ export interface Kernels {
   readonly name: 'wasm' | 'reference';
 
   // ---- memory -------------------------------------------------------------------------
-  /** A new zero-filled storage of `length` floats. */
+  /**
+   * A new zero-filled storage of `length` floats. A length that is not an integer ≥ 0 is a
+   * `ValueError`.
+   */
   alloc(length: number): Storage;
-  /** Returns a storage to the allocator. Using it afterwards is an error. */
+  /**
+   * Returns a storage to the allocator; it must not be used afterwards. Freeing a storage
+   * twice, or one of another backend, is a `ValueError`.
+   */
   free(storage: Storage): void;
+  /** What the live allocations occupy; a backend's private scratch is not counted. */
   memoryStats(): MemoryStats;
 
   // ---- linear algebra -------------------------------------------------------------------
   /**
-   * C (m×n) = op(A)·op(B), or C += op(A)·op(B) when `accumulate`.
-   * op(A) is m×k: A is stored m×k, or k×m when `transA`. op(B) is k×n: B is stored k×n,
-   * or n×k when `transB`. The three forms backprop needs: NN (forward), TN (dW = Xᵀ·dY)
-   * and NT (dX = dY·Wᵀ). C must not overlap A or B.
+   * C (m×n) = op(A)·op(B), or C += op(A)·op(B) when `accumulate`:
+   *   C[i,j] = Σ_p op(A)[i,p]·op(B)[p,j]        p = 0..k-1
+   * op(A) is m×k: A is stored m×k, or k×m when `transA` (op(A)[i,p] = A[p,i]).
+   * op(B) is k×n: B is stored k×n, or n×k when `transB` (op(B)[p,j] = B[j,p]).
+   * The three forms backprop needs: NN (forward), TN (dW = Xᵀ·dY) and NT (dX = dY·Wᵀ).
+   * k = 0 is the empty sum: C = 0, or C unchanged when accumulating. The order of the sum
+   * is the backend's. C overlapping A or B is an `AliasError`, thrown before anything is
+   * written; A and B may overlap.
    */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: Storage, b: Storage, c: Storage, accumulate: boolean,
   ): void;
-  /** y[i,j] = x[i,j] + bias[j] for an m×n x. y may be x. */
+  /** y[i,j] = x[i,j] + bias[j] for an m×n x and an n-vector bias. y may be x. */
   biasAdd(x: Storage, bias: Storage, y: Storage, m: number, n: number): void;
-  /** out[j] = Σ_i x[i,j] (or out[j] += … when `accumulate`) for an m×n x. */
+  /**
+   * out[j] = Σ_i x[i,j], or out[j] += Σ_i x[i,j] when `accumulate`, for an m×n x.
+   * m = 0 is the empty sum: out = 0, or out unchanged when accumulating.
+   */
   columnSums(x: Storage, out: Storage, m: number, n: number, accumulate: boolean): void;
 
   // ---- activations ----------------------------------------------------------------------
-  /** y = f(x) elementwise over n values. relu: max(0,x); sigmoid: 1/(1+e^-x); tanh. y may be x. */
+  /**
+   * y[i] = f(x[i]) for i < n:
+   *   relu     f(x) = max(0, x)          (NaN stays NaN)
+   *   sigmoid  f(x) = 1/(1 + e^-x)
+   *   tanh     f(x) = tanh(x)
+   * y may be x.
+   */
   activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number): void;
   /**
-   * dx = dy · f'(x), written through the forward output y:
-   * relu: dy·[y>0]; sigmoid: dy·y·(1-y); tanh: dy·(1-y²). dx may be dy.
+   * dx[i] = dy[i]·f'(x[i]) for i < n, written through the forward output y = f(x):
+   *   relu     dx = dy·[y > 0]           (0 where y ≤ 0, whatever dy is)
+   *   sigmoid  dx = dy·y·(1 - y)
+   *   tanh     dx = dy·(1 - y²)
+   * dx may be dy.
    */
   activationBackward(kind: ActivationKind, y: Storage, dy: Storage, dx: Storage, n: number): void;
-  /** Row-wise softmax of an m×n x: y[i,j] = e^(x[i,j]-max_i) / Σ_j e^(x[i,j]-max_i). y may be x. */
+  /**
+   * Row-wise softmax of an m×n x, shifted by each row's max so no exponent is positive:
+   *   y[i,j] = e^(x[i,j] - max_i) / Σ_l e^(x[i,l] - max_i),   max_i = max_l x[i,l]
+   * y may be x.
+   */
   softmax(x: Storage, y: Storage, m: number, n: number): void;
   /**
-   * Fused softmax + cross-entropy over m rows of n logits, numerically stable via
-   * log-softmax: loss_i = Σ_j t[i,j]·(logsumexp(z_i) - z[i,j]).
-   * Targets are one-hot/probability rows (m×n) or, when `sparse`, m class indices stored as
-   * floats. Writes grad = gradScale·(softmax(z)·Σ_j t[i,j] - t) (m×n) and returns Σ_i loss_i.
-   * grad may be logits; grad null computes the loss alone and writes nothing.
+   * Fused softmax + cross-entropy over m rows of n logits z, through the log-softmax, so no
+   * exponential overflows:
+   *   loss_i    = Σ_j t[i,j]·(logsumexp(z_i) - z[i,j]),   logsumexp(z_i) = log Σ_j e^z[i,j]
+   *   grad[i,j] = gradScale·(p[i,j]·Σ_l t[i,l] - t[i,j]),  p = softmax(z)
+   * and returns Σ_i loss_i (a float64 number; 0 when m = 0 or n = 0).
+   * Targets t are m×n rows (one-hot or probabilities), or with `sparse` m integer class
+   * indices stored as floats, t[i,j] = [label_i = j]; a label outside [0, n) matches no class
+   * (that row's t is all 0: loss 0, grad 0).
+   * grad (m×n) may be logits; it must not overlap targets. grad null computes the loss alone
+   * and writes nothing (evaluation).
    */
   softmaxCrossEntropy(
     logits: Storage, targets: Storage, grad: Storage | null, m: number, n: number,
@@ -95,39 +147,46 @@ export interface Kernels {
   ): number;
 
   // ---- elementwise ----------------------------------------------------------------------
-  /** y = alpha·x over n values. y may be x. */
+  /** y[i] = alpha·x[i] for i < n. y may be x. */
   scale(x: Storage, alpha: number, y: Storage, n: number): void;
-  /** y = a + b over n values. y may be a or b. */
+  /** y[i] = a[i] + b[i] for i < n. y may be a or b. */
   add(a: Storage, b: Storage, y: Storage, n: number): void;
-  /** y += alpha·x over n values. */
+  /** y[i] ← y[i] + alpha·x[i] for i < n. */
   axpy(alpha: number, x: Storage, y: Storage, n: number): void;
   /** x[i] = value for i < n. */
   fill(x: Storage, value: number, n: number): void;
   /** dst[i] = src[i] for i < n. */
   copy(src: Storage, dst: Storage, n: number): void;
-  /** True when every x[i], i < n, is finite (no NaN, no ±Infinity). */
+  /** True when every x[i], i < n, is finite (no NaN, no ±Infinity); true for n = 0. */
   allFinite(x: Storage, n: number): boolean;
 
-  // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+  // ---- optimizers and penalties ---------------------------------------------------------
   // Each update is fused: one pass over n values reads g and the state and writes the new
   // state and w. w, g and every state buffer must be distinct, non-overlapping storages.
   /**
-   * SGD (Keras): with momentum 0, w ← w - lr·g (velocity is ignored and may be null);
-   * otherwise v ← momentum·v - lr·g, then w ← w + v, or with `nesterov`
-   * w ← w + momentum·v - lr·g (using the new v).
+   * SGD (Keras): with momentum 0, w ← w - lr·g (velocity is not touched and may be null);
+   * otherwise
+   *   v ← momentum·v - lr·g
+   *   w ← w + v                              or, with `nesterov`,
+   *   w ← w + momentum·v - lr·g              (with the new v)
+   * A null velocity with momentum ≠ 0 is a `ValueError`.
    */
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
     lr: number, momentum: number, nesterov: boolean,
   ): void;
-  /** RMSprop: ms ← rho·ms + (1-rho)·g²;  w ← w - lr·g / sqrt(ms + epsilon) (epsilon inside). */
+  /**
+   * RMSprop (Keras 3 and TF.js, epsilon inside the square root):
+   *   ms ← rho·ms + (1-rho)·g²
+   *   w  ← w - lr·g / sqrt(ms + epsilon)
+   */
   rmspropUpdate(
     w: Storage, g: Storage, meanSquare: Storage, n: number,
     lr: number, rho: number, epsilon: number,
   ): void;
   /**
    * Adam (TF.js form), step t counted from 1, with AdamW's decoupled decay first:
-   *   w ← w - lr·weightDecay·w                       (skipped in effect when weightDecay = 0)
+   *   w ← w - lr·weightDecay·w               (from w before the step; weightDecay = 0 is Adam)
    *   m ← b1·m + (1-b1)·g;   v ← b2·v + (1-b2)·g²
    *   w ← w - lr·(m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + epsilon)
    * Both backends compute the bias corrections 1-b^t once per call in float64.
@@ -136,21 +195,24 @@ export interface Kernels {
     w: Storage, g: Storage, m: Storage, v: Storage, n: number,
     lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
   ): void;
-  /** Returns l1·Σ|w| + l2·Σw² over n values, summed in float64. */
+  /** Returns l1·Σ|w| + l2·Σw² over n values, summed in float64 (0 for n = 0). */
   penalty(w: Storage, n: number, l1: number, l2: number): number;
-  /** g ← g + l1·sign(w) + 2·l2·w over n values, sign(0) = 0. g must not overlap w. */
+  /**
+   * g ← g + l1·sign(w) + 2·l2·w over n values: the gradient of `penalty`, with sign(0) = 0
+   * (the L1 subgradient Keras and TF.js pick at 0).
+   */
   penaltyGradient(w: Storage, g: Storage, n: number, l1: number, l2: number): void;
 
-  // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+  // ---- batch normalization --------------------------------------------------------------
   /**
    * Batch-norm forward in training mode over an m×n x (m samples, statistics per column j):
    *   mean[j]     = (1/m)·Σ_i x[i,j]
-   *   variance[j] = (1/m)·Σ_i (x[i,j] - mean[j])²      biased; two passes, never E[x²]-E[x]²
+   *   variance[j] = (1/m)·Σ_i (x[i,j] - mean[j])²      biased; never E[x²]-E[x]², which cancels
    *   invStd[j]   = 1/sqrt(variance[j] + epsilon)
    *   xhat[i,j]   = (x[i,j] - mean[j])·invStd[j]        saved for the backward pass
    *   y[i,j]      = gamma[j]·xhat[i,j] + beta[j]
    * gamma null means 1 (scale=false), beta null means 0 (center=false). Writes y and xhat
-   * (m×n) and mean, variance, invStd (n each); m = 0 writes nothing. Outputs overlap nothing.
+   * (m×n) and mean, variance, invStd (n each); m = 0 writes nothing.
    */
   batchNormForwardTraining(
     x: Storage, gamma: Storage | null, beta: Storage | null, y: Storage, xhat: Storage,
@@ -171,28 +233,28 @@ export interface Kernels {
    *   dgamma[j] = Σ_i dy[i,j]·xhat[i,j]
    *   dx[i,j]   = (gamma[j]·invStd[j]/N)·(N·dy[i,j] - dbeta[j] - xhat[i,j]·dgamma[j])
    * xhat and invStd are the training forward's. gamma null means 1. dgamma and dbeta are
-   * overwritten, and required even without gamma or beta: dx needs both sums.
-   * dx may be dy; otherwise outputs overlap nothing.
+   * overwritten (m = 0 zeroes them), and required even without gamma or beta: dx needs both
+   * sums. dx may be dy.
    */
   batchNormBackward(
     dy: Storage, xhat: Storage, gamma: Storage | null, invStd: Storage, dx: Storage,
     dgamma: Storage, dbeta: Storage, m: number, n: number,
   ): void;
   /**
-   * moving[j] = moving[j]·momentum + value[j]·(1 - momentum) for j < n: Keras's update of the
-   * moving mean and variance. moving and value must not overlap.
+   * moving[j] ← moving[j]·momentum + value[j]·(1 - momentum) for j < n: Keras's update of the
+   * moving mean and variance.
    */
   movingAverage(moving: Storage, value: Storage, momentum: number, n: number): void;
 
-  // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
+  // ---- dropout --------------------------------------------------------------------------
   /**
    * Dropout forward in training mode over n values, with a counter-based mask:
    *   u_i     = (hash32((key + i) mod 2^32) >>> 8)·2^-24    24 random bits, uniform in [0, 1)
    *   mask[i] = u_i ≥ rate ? keepScale : 0
    *   y[i]    = x[i]·mask[i]
    * key is a uint32 (mixKey(seed, layer, step) from random.ts, whose hash32 the wasm kernel
-   * repeats bit for bit), so both backends draw identical masks. 0 ≤ rate < 1.
-   * y may be x; mask overlaps nothing.
+   * repeats bit for bit), so both backends draw identical masks. 0 ≤ rate < 1; keepScale is
+   * the caller's (inverted dropout passes 1/(1 - rate)). y may be x.
    */
   dropoutForward(x: Storage, mask: Storage, y: Storage, n: number, key: number, rate: number, keepScale: number): void;
   /** dx[i] = dy[i]·mask[i] for i < n, with the forward pass's mask. dx may be dy. */
@@ -214,4 +276,9 @@ export function checkGemmAliasing(
   void transA; void transB;
   if (overlaps(c, m * n, a, m * k)) throw new AliasError('gemm: output C overlaps input A; C must be a separate buffer');
   if (overlaps(c, m * n, b, k * n)) throw new AliasError('gemm: output C overlaps input B; C must be a separate buffer');
+}
+
+/** Checks `alloc`'s length; shared by both backends so they reject the same calls. */
+export function checkAllocLength(length: number): void {
+  if (!Number.isInteger(length) || length < 0) throw new ValueError(`alloc: length must be a non-negative integer, got ${length}`);
 }

@@ -1,13 +1,14 @@
 /**
  * The reference backend: every kernel as the plainest correct TypeScript loops.
  *
- * This file is the textbook: read it to see what each kernel computes. It is also the
- * oracle the WebAssembly kernels are tested against. Speed is not a goal here.
- * Sums accumulate in float64 (JavaScript numbers) and round to float32 once on store.
+ * This file is the textbook: read it to see how each kernel computes what its contract in
+ * kernels.ts says. It is also the oracle the WebAssembly kernels are tested against. Speed
+ * is not a goal here. Arithmetic is in float64 (JavaScript numbers); each stored value
+ * rounds to float32.
  */
 
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
-import { checkGemmAliasing } from './kernels.js';
+import { checkAllocLength, checkGemmAliasing } from './kernels.js';
 import { ValueError } from '../errors.js';
 import { hash32 } from '../random.js';
 
@@ -22,30 +23,21 @@ class ReferenceStorage implements Storage {
   }
 }
 
-export interface ReferenceOptions {
-  /**
-   * Store values as float64 instead of float32. Only for gradient checks: central
-   * differences in float64 are accurate to ~1e-9, so a check can use tight tolerances.
-   * Views are then Float64Arrays behind the Float32Array type.
-   */
-  float64?: boolean;
-}
-
 export class ReferenceKernels implements Kernels {
   readonly name = 'reference' as const;
-  private readonly float64: boolean;
   private nextAddress = 0;
   private live = new Set<ReferenceStorage>();
   private bytesInUse = 0;
 
-  constructor(options: ReferenceOptions = {}) {
-    this.float64 = options.float64 ?? false;
+  // ---- memory -------------------------------------------------------------------------
+  /** The array behind a new storage (zero-filled). A subclass may store another precision. */
+  protected newArray(length: number): Float32Array {
+    return new Float32Array(length);
   }
 
-  // ---- memory -------------------------------------------------------------------------
   alloc(length: number): Storage {
-    const array = this.float64 ? (new Float64Array(length) as unknown as Float32Array) : new Float32Array(length);
-    const storage = new ReferenceStorage(array, this.nextAddress);
+    checkAllocLength(length);
+    const storage = new ReferenceStorage(this.newArray(length), this.nextAddress);
     // Leave a gap of one element so distinct allocations never look adjacent-overlapping.
     this.nextAddress += length + 1;
     this.live.add(storage);
@@ -204,7 +196,7 @@ export class ReferenceKernels implements Kernels {
     return true;
   }
 
-  // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+  // ---- optimizers and penalties ---------------------------------------------------------
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
     lr: number, momentum: number, nesterov: boolean,
@@ -265,7 +257,7 @@ export class ReferenceKernels implements Kernels {
     for (let i = 0; i < n; i++) G[i] += l1 * Math.sign(W[i]) + 2 * l2 * W[i];
   }
 
-  // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+  // ---- batch normalization --------------------------------------------------------------
   batchNormForwardTraining(
     x: Storage, gamma: Storage | null, beta: Storage | null, y: Storage, xhat: Storage,
     mean: Storage, variance: Storage, invStd: Storage, m: number, n: number, epsilon: number,
@@ -336,7 +328,7 @@ export class ReferenceKernels implements Kernels {
     for (let j = 0; j < n; j++) M[j] = M[j] * momentum + V[j] * (1 - momentum); // moving·momentum + stat·(1-momentum)
   }
 
-  // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
+  // ---- dropout --------------------------------------------------------------------------
   dropoutForward(x: Storage, mask: Storage, y: Storage, n: number, key: number, rate: number, keepScale: number): void {
     const X = x.view(), M = mask.view(), Y = y.view();
     for (let i = 0; i < n; i++) {

@@ -5,16 +5,20 @@
  * part above the module's static data to the allocator (memory.ts), and passes byte
  * offsets to the kernels. Two builds exist from one source: plain SIMD and relaxed SIMD
  * (fused multiply-add). `loadWasmKernels` picks relaxed where the engine validates it,
- * unless `relaxed: false` asks for the plain build (bit-for-bit identical across machines).
+ * unless `relaxed: false` asks for the plain build (bit-for-bit identical across machines),
+ * and checks that the file it loaded is that build, current with this source.
  */
 
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
-import { checkGemmAliasing } from './kernels.js';
+import { ACTIVATION_KINDS, checkAllocLength, checkGemmAliasing } from './kernels.js';
 import { Allocator, type GrowableMemory } from './memory.js';
-import { ValueError } from '../errors.js';
+import { BackendError, ValueError } from '../errors.js';
 import { compileKernelsFile, isNode } from './wasm-file.js';
 
-/** The module's exports, as the kernels in assembly/ declare them (offsets in bytes). */
+/**
+ * The module's function exports, as the kernels in assembly/ declare them: storages as byte
+ * offsets (an absent optional one as 0), booleans as 0/1.
+ */
 interface KernelExports {
   heapBase(): number;
   isRelaxed(): number;
@@ -32,23 +36,18 @@ interface KernelExports {
   fill(x: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
   allFinite(x: number, n: number): number;
-  // (marker: OPTIMIZER EXPORTS)
   sgdUpdate(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
   rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, biasCorrection1: number, biasCorrection2: number, weightDecay: number): void;
   penalty(w: number, n: number, l1: number, l2: number): number;
   penaltyGradient(w: number, g: number, n: number, l1: number, l2: number): void;
-  // (marker: BATCHNORM EXPORTS)
   batchNormForwardTraining(x: number, gamma: number, beta: number, y: number, xhat: number, mean: number, variance: number, invStd: number, m: number, n: number, epsilon: number): void;
   batchNormForwardInference(x: number, gamma: number, beta: number, movingMean: number, movingVariance: number, y: number, m: number, n: number, epsilon: number): void;
   batchNormBackward(dy: number, xhat: number, gamma: number, invStd: number, dx: number, dgamma: number, dbeta: number, m: number, n: number): void;
   movingAverage(moving: number, value: number, momentum: number, n: number): void;
-  // (marker: DROPOUT EXPORTS)
   dropoutForward(x: number, mask: number, y: number, n: number, key: number, threshold: number, keepScale: number): void;
   dropoutBackward(dy: number, mask: number, dx: number, n: number): void;
 }
-
-const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, sigmoid: 1, tanh: 2 };
 
 /** A range of linear memory. Its view is rebuilt whenever memory has grown. */
 class WasmStorage implements Storage {
@@ -89,6 +88,8 @@ export class WasmKernels implements Kernels {
     private readonly memory: GrowableMemory,
     /** True when this instance runs the relaxed-SIMD (FMA) build. */
     readonly relaxed: boolean,
+    /** The build's code for each activation kind (see `activationCodes`). */
+    private readonly activationCode: Record<ActivationKind, number>,
   ) {
     this.allocator = new Allocator(memory, exports.heapBase());
     this.workspace = this.allocator.alloc(Math.max(16, exports.gemmWorkspaceBytes()));
@@ -96,7 +97,7 @@ export class WasmKernels implements Kernels {
 
   // ---- memory -------------------------------------------------------------------------
   alloc(length: number): Storage {
-    if (!Number.isInteger(length) || length < 0) throw new ValueError(`alloc: length must be a non-negative integer, got ${length}`);
+    checkAllocLength(length);
     const offset = this.allocator.alloc(length * 4);
     const storage = new WasmStorage(this.memory, offset, length);
     storage.view().fill(0); // reused memory holds old values; the contract promises zeros
@@ -144,11 +145,11 @@ export class WasmKernels implements Kernels {
   }
 
   activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number): void {
-    this.exports.activationForward(ACTIVATION_CODE[kind], this.ptr(x), this.ptr(y), n);
+    this.exports.activationForward(this.activationCode[kind], this.ptr(x), this.ptr(y), n);
   }
 
   activationBackward(kind: ActivationKind, y: Storage, dy: Storage, dx: Storage, n: number): void {
-    this.exports.activationBackward(ACTIVATION_CODE[kind], this.ptr(y), this.ptr(dy), this.ptr(dx), n);
+    this.exports.activationBackward(this.activationCode[kind], this.ptr(y), this.ptr(dy), this.ptr(dx), n);
   }
 
   softmax(x: Storage, y: Storage, m: number, n: number): void {
@@ -188,7 +189,7 @@ export class WasmKernels implements Kernels {
     return this.exports.allFinite(this.ptr(x), n) !== 0;
   }
 
-  // ---- optimizers and penalties (marker: OPTIMIZER KERNELS) -----------------------------
+  // ---- optimizers and penalties ---------------------------------------------------------
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
     lr: number, momentum: number, nesterov: boolean,
@@ -225,7 +226,7 @@ export class WasmKernels implements Kernels {
     this.exports.penaltyGradient(this.ptr(w), this.ptr(g), n, l1, l2);
   }
 
-  // ---- batch normalization (marker: BATCHNORM KERNELS) ----------------------------------
+  // ---- batch normalization --------------------------------------------------------------
   /** Byte offset of an optional vector; 0 stands for "absent" (no allocation starts at 0). */
   private optionalPtr(storage: Storage | null): number {
     return storage === null ? 0 : this.ptr(storage);
@@ -265,7 +266,7 @@ export class WasmKernels implements Kernels {
     this.exports.movingAverage(this.ptr(moving), this.ptr(value), momentum, n);
   }
 
-  // ---- dropout (marker: DROPOUT KERNELS) ------------------------------------------------
+  // ---- dropout --------------------------------------------------------------------------
   dropoutForward(x: Storage, mask: Storage, y: Storage, n: number, key: number, rate: number, keepScale: number): void {
     // u = k·2^-24 ≥ rate  ⇔  k ≥ ceil(rate·2^24): the kernel compares the 24-bit integers.
     const threshold = Math.ceil(rate * 2 ** 24);
@@ -309,7 +310,7 @@ export function simdSupported(): boolean {
  * True where relaxed SIMD validates. In Node 20 it sits behind a V8 flag that can be set at
  * run time before the module is compiled; Node ≥ 22 and current browsers have it on.
  */
-async function relaxedSimdSupported(): Promise<boolean> {
+export async function relaxedSimdSupported(): Promise<boolean> {
   const probe = relaxedProbe();
   if (WebAssembly.validate(probe)) return true;
   if (!isNode) return false;
@@ -329,8 +330,44 @@ export async function loadWasmKernels(options: WasmOptions = {}): Promise<WasmKe
   const url = relaxed
     ? new URL('../../build/kernels-relaxed.wasm', import.meta.url)
     : new URL('../../build/kernels.wasm', import.meta.url);
-  const module = await compileKernelsFile(url);
+  return instantiateKernels(await compileKernelsFile(url), relaxed, url.pathname);
+}
+
+/**
+ * Instantiates a kernels build over a fresh memory, after checking that it is the build
+ * asked for (`relaxed` or plain SIMD, by its `isRelaxed` export) and that it has a code for
+ * every activation kind. `file` names the build in errors.
+ */
+export async function instantiateKernels(build: BufferSource | WebAssembly.Module, relaxed: boolean, file: string): Promise<WasmKernels> {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return new WasmKernels(instance.exports as unknown as KernelExports, memory, relaxed);
+  let instance: WebAssembly.Instance;
+  try {
+    const module = build instanceof WebAssembly.Module ? build : await WebAssembly.compile(build);
+    instance = await WebAssembly.instantiate(module, { env: { memory } });
+  } catch (error) {
+    throw new BackendError(`wasmnn: ${file} is not a kernels build this engine runs; run \`npm run build\` (${(error as Error).message})`);
+  }
+  const exports = instance.exports as unknown as KernelExports;
+  const built = typeof exports.isRelaxed === 'function' ? exports.isRelaxed() !== 0 : null;
+  if (built !== relaxed) {
+    const name = (r: boolean | null): string => (r === null ? 'an unknown' : r ? 'the relaxed-SIMD' : 'the plain-SIMD');
+    throw new BackendError(`wasmnn: ${file} should be ${name(relaxed)} build, but is ${name(built)} build; run \`npm run build\``);
+  }
+  return new WasmKernels(exports, memory, relaxed, activationCodes(instance.exports, file));
+}
+
+/**
+ * The code of each activation kind in a build: assembly/elementwise.ts exports its enum
+ * `Activation` as one global per member, named `Activation.<kind>`.
+ */
+function activationCodes(exports: WebAssembly.Exports, file: string): Record<ActivationKind, number> {
+  const codes: Partial<Record<ActivationKind, number>> = {};
+  for (const kind of ACTIVATION_KINDS) {
+    const code = exports[`Activation.${kind}`];
+    if (!(code instanceof WebAssembly.Global)) {
+      throw new BackendError(`wasmnn: ${file} has no activation '${kind}' (export Activation.${kind}); run \`npm run build\``);
+    }
+    codes[kind] = code.value as number;
+  }
+  return codes as Record<ActivationKind, number>;
 }

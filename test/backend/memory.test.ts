@@ -318,4 +318,18 @@ describe('wasm backend memory', () => {
     for (const bad of [-1, 2.5, NaN]) expect(() => k.alloc(bad)).toThrow(ValueError);
     expect(k.memoryStats().liveAllocations).toBe(0);
   });
+
+  it('the reference backend rejects the same calls with the same errors', () => {
+    const k = new ReferenceKernels();
+    const s = k.alloc(7);
+    k.free(s);
+    expect(() => k.free(s)).toThrow(ValueError);
+    expect(() => k.free(new ReferenceKernels().alloc(3))).toThrow(ValueError);
+    // A typed array would take NaN as length 0 and throw a RangeError for the others.
+    for (const bad of [-1, 2.5, NaN]) {
+      expect(() => k.alloc(bad)).toThrow(ValueError);
+      expect(() => k.alloc(bad)).toThrow(`alloc: length must be a non-negative integer, got ${bad}`);
+    }
+    expect(k.memoryStats().liveAllocations).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Kernels } from '../../src/backend/kernels.js';
 import { ReferenceKernels } from '../../src/backend/reference.js';
+import { Float64ReferenceKernels } from '../helpers/backends.js';
 import { loadWasmKernels } from '../../src/backend/wasm.js';
 import { BatchNormalization, batchNormalization } from '../../src/layers/batchnorm.js';
 import type { Weight } from '../../src/core/weight.js';
@@ -10,7 +11,7 @@ import { ShapeError, ValueError } from '../../src/errors.js';
 import { gradientError, numericGradient } from '../helpers/gradcheck.js';
 import { batchOf, buildLayer, copyOut, dot, randomValues } from '../helpers/layers.js';
 
-const k64 = new ReferenceKernels({ float64: true });
+const k64 = new Float64ReferenceKernels();
 /** The float32 backends a user runs: reference and both wasm builds. */
 const backends: { label: string; k: Kernels }[] = [{ label: 'reference', k: new ReferenceKernels() }];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ReferenceKernels } from '../../src/backend/reference.js';
+import { Float64ReferenceKernels } from '../helpers/backends.js';
 import { dense } from '../../src/layers/dense.js';
 import { activation } from '../../src/layers/activation.js';
 import { flatten } from '../../src/layers/flatten.js';
@@ -10,7 +10,7 @@ import { gradientError, numericGradient, scaleGradient } from '../helpers/gradch
 import { batchOf, buildLayer, copyOut, dot, randomValues } from '../helpers/layers.js';
 import { ShapeError, ValueError, ConfigError } from '../../src/errors.js';
 
-const k64 = new ReferenceKernels({ float64: true });
+const k64 = new Float64ReferenceKernels();
 
 /**
  * Checks a layer's backward against central differences of f(x, θ) = Σ r ⊙ layer(x):
