@@ -8,11 +8,15 @@
  *      maxWeightBytes;
  *   3. check the manifest: each of those weights listed once, same shape, float32, and the
  *      manifest's byte total equal to the weight data's length;
- *   4. only then build the model (allocate) and copy the values in.
+ *   4. only then build the model (allocate) and copy the values in; compile it with the
+ *      saved training config, put the optimizer's state back (optimizer-weights.ts) and
+ *      where training stood (the epoch, the sample order, the dropout steps), so that
+ *      `fit(x, y, { initialEpoch: model.resumeEpoch })` continues exactly.
  */
 
 import { Sequential } from '../model/sequential.js';
-import type { Layer } from '../layers/index.js';
+import { Dropout, type Layer } from '../layers/index.js';
+import type { ShuffleRecord } from '../model/sample-order.js';
 import { ConfigError, ModelFormatError, formatShape } from '../errors.js';
 import { sizeOf } from '../tensor.js';
 import { ConfigReader, describe } from './config-reader.js';
@@ -21,6 +25,7 @@ import { layerShapes, type WeightShape } from './layer-classes.js';
 import { readTopology } from './topology.js';
 import { DEFAULT_MAX_WEIGHT_BYTES, concatWeightData, decodeWeights, readWeightSpecs, type NamedWeight } from './weights.js';
 import { namedWeights, type WasmnnMetadata } from './artifacts.js';
+import { restoreOptimizer } from './optimizer-weights.js';
 
 export interface LoadOptions {
   /** Compile the model with the saved training config, when there is one (default true). */
@@ -94,7 +99,12 @@ export function fromArtifacts(artifacts: unknown, options: LoadOptions = {}): Se
         weight.value.data.set(saved.values);
       }
     }
-    if (topology.training) model.compile(topology.training);
+    if (topology.training) {
+      const { loss, metrics, optimizer, optimizerClass } = topology.training;
+      model.compile({ loss, metrics, optimizer });
+      if (values !== null) restoreOptimizer(model.layers, optimizer, values, optimizerClass);
+    }
+    if (metadata.training !== undefined) restoreTraining(model, metadata);
   } catch (error) {
     model.dispose();
     throw error;
@@ -103,6 +113,17 @@ export function fromArtifacts(artifacts: unknown, options: LoadOptions = {}): Se
 }
 
 /** userDefinedMetadata.wasmnn, when present (other keys belong to the user and are kept out). */
+/** Dropout steps and the sample order of a checkpoint saved with includeOptimizer. */
+function restoreTraining(model: Sequential, metadata: Partial<WasmnnMetadata>): void {
+  const { shuffle, dropoutSteps } = metadata.training ?? { shuffle: null, dropoutSteps: {} };
+  for (const [name, step] of Object.entries(dropoutSteps)) {
+    const layer = model.layers.find((l) => l.name === name);
+    if (!(layer instanceof Dropout)) throw new ModelFormatError(`userDefinedMetadata.wasmnn.training: '${name}' is not a Dropout layer of the model`);
+    layer.step = step;
+  }
+  if (metadata.epoch !== undefined) model.restoreTrainingState({ epoch: metadata.epoch, shuffle });
+}
+
 function readMetadata(value: unknown): Partial<WasmnnMetadata> {
   if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) throw new ModelFormatError(`userDefinedMetadata must be an object, got ${describe(value)}`);
@@ -111,8 +132,38 @@ function readMetadata(value: unknown): Partial<WasmnnMetadata> {
   const metadata: Partial<WasmnnMetadata> = {};
   if (r.raw('seed') !== undefined) metadata.seed = r.integer('seed', 0, 0xffffffff);
   if (r.raw('epoch') !== undefined) metadata.epoch = r.integer('epoch', 0, Number.MAX_SAFE_INTEGER);
+  const training = r.raw('training');
   r.done();
+  if (training !== undefined) metadata.training = readTrainingState(training);
   return metadata;
+}
+
+/** userDefinedMetadata.wasmnn.training, every number checked. */
+function readTrainingState(value: unknown): NonNullable<WasmnnMetadata['training']> {
+  const where = 'userDefinedMetadata.wasmnn.training';
+  const r = new ConfigReader(where, value);
+  const shuffleValue = r.raw('shuffle');
+  const stepsValue = r.raw('dropoutSteps');
+  r.done();
+  const steps = new ConfigReader(`${where}.dropoutSteps`, stepsValue);
+  const dropoutSteps = Object.fromEntries(Object.keys(steps.config).map((name) => [name, steps.integer(name, 0, Number.MAX_SAFE_INTEGER)]));
+  if (shuffleValue === null || shuffleValue === undefined) return { shuffle: null, dropoutSteps };
+  const shuffle = new ConfigReader(`${where}.shuffle`, shuffleValue);
+  const start = new ConfigReader(`${where}.shuffle.start`, shuffle.raw('start'));
+  const words = start.raw('words');
+  if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+    throw start.wrongType('words', 'four 32-bit unsigned integers', words);
+  }
+  const spare = start.raw('spareNormal');
+  if (spare !== null && (typeof spare !== 'number' || !Number.isFinite(spare))) throw start.wrongType('spareNormal', 'a finite number or null', spare);
+  start.done();
+  const record: ShuffleRecord = {
+    start: { words: words as [number, number, number, number], spareNormal: spare },
+    shuffles: shuffle.integer('shuffles', 0, Number.MAX_SAFE_INTEGER),
+    samples: shuffle.integer('samples', 0, Number.MAX_SAFE_INTEGER),
+  };
+  shuffle.done();
+  return { shuffle: record, dropoutSteps };
 }
 
 /** Every weight the layers will create, named '<layer>/<weight>', within the byte budget. */

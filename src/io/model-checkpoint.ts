@@ -14,6 +14,7 @@ import { Monitor, type MonitorMode } from '../callbacks/monitor.js';
 import { Sequential } from '../model/sequential.js';
 import { ConfigError } from '../errors.js';
 import { writeCheckpoint } from './checkpoint.js';
+import { toArtifacts } from './artifacts.js';
 
 export interface ModelCheckpointArgs {
   /** Directory to write the checkpoint to (created if missing; model.json and its weights). */
@@ -24,6 +25,11 @@ export interface ModelCheckpointArgs {
   mode?: MonitorMode;
   /** Write only when the monitored quantity improves on the best so far (default false: every epoch). */
   saveBestOnly?: boolean;
+  /**
+   * Also save the optimizer's state and where training stands, so that a run restarted from
+   * the checkpoint continues exactly: `fit(x, y, { initialEpoch: loaded.resumeEpoch })` (default false).
+   */
+  includeOptimizer?: boolean;
   /** 1 to print a line per checkpoint written (default 0). */
   verbose?: 0 | 1;
 }
@@ -32,6 +38,7 @@ export class ModelCheckpoint implements Callback {
   readonly path: string;
   readonly monitor: Monitor;
   readonly saveBestOnly: boolean;
+  readonly includeOptimizer: boolean;
   readonly verbose: 0 | 1;
   /** Best monitored value so far (with saveBestOnly). */
   best: number;
@@ -46,6 +53,7 @@ export class ModelCheckpoint implements Callback {
     this.path = args.path;
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', 0, 'modelCheckpoint');
     this.saveBestOnly = args.saveBestOnly ?? false;
+    this.includeOptimizer = args.includeOptimizer ?? false;
     this.verbose = args.verbose ?? 0;
     this.best = this.monitor.worst();
   }
@@ -70,9 +78,7 @@ export class ModelCheckpoint implements Callback {
       this.best = current;
     }
     if (this.model === null) throw new ConfigError('modelCheckpoint: no model to save (fit calls setModel first)');
-    const artifacts = this.model.toArtifacts();
-    artifacts.userDefinedMetadata.wasmnn.epoch = epoch;
-    await writeCheckpoint(artifacts, this.path);
+    await writeCheckpoint(toArtifacts(this.model, { includeOptimizer: this.includeOptimizer }, epoch), this.path);
     this.lastSavedEpoch = epoch;
     if (this.verbose) console.log(`Epoch ${epoch + 1}: saved the model to ${this.path}`);
   }

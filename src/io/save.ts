@@ -13,11 +13,11 @@ import { replaceFile, syncDirectory } from './durable.js';
  * one atomic step (a crash between the two renames pairs the old model.json with the new
  * weights); `nn.callbacks.modelCheckpoint` writes atomically.
  */
-export async function saveModel(model: ArtifactsSource, dir: string, _options: SaveOptions = {}): Promise<void> {
+export async function saveModel(model: ArtifactsSource, dir: string, options: SaveOptions = {}): Promise<void> {
   const { mkdir } = process.getBuiltinModule('node:fs/promises');
   const { join } = process.getBuiltinModule('node:path');
   await mkdir(dir, { recursive: true });
-  const artifacts = toArtifacts(model);
+  const artifacts = toArtifacts(model, options);
   await replaceFile(join(dir, WEIGHTS_BIN), new Uint8Array(artifacts.weightData));
   await replaceFile(join(dir, MODEL_JSON), JSON.stringify(modelJson(artifacts, [WEIGHTS_BIN])));
   await syncDirectory(dir);

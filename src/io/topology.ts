@@ -75,7 +75,8 @@ export interface ReadTopology {
   layers: Layer[];
   /** The per-sample input shape of the first layer. */
   inputShape: number[];
-  training: { loss: LossName; metrics: MetricName[]; optimizer: Optimizer } | null;
+  /** The compile options, and the optimizer's class as the file names it (its state's convention). */
+  training: { loss: LossName; metrics: MetricName[]; optimizer: Optimizer; optimizerClass: string } | null;
 }
 
 /**
@@ -162,19 +163,22 @@ function readTrainingConfig(value: unknown): NonNullable<ReadTopology['training'
   const loss = r.raw('loss');
   if (typeof loss !== 'string') throw r.wrongType('loss', 'a loss name', loss);
   const metrics = readMetrics(r.raw('metrics'));
-  const optimizer = optimizerClasses.fromConfig(r.raw('optimizerConfig'), 'optimizer_config', 'keras');
+  const optimizerConfig = r.raw('optimizerConfig');
+  const optimizer = optimizerClasses.fromConfig(optimizerConfig, 'optimizer_config', 'keras');
   r.fixed({ weightedMetrics: { value: null }, lossWeights: { value: null }, sampleWeightMode: { value: null } });
   r.done();
-  return { loss: getLoss(loss), metrics, optimizer };
+  return { loss: getLoss(loss), metrics, optimizer, optimizerClass: readSerialized(optimizerConfig, 'optimizer_config', 'keras').className };
 }
 
 /**
- * Metric names: ['accuracy'] as wasmnn and TensorFlow.js write them; Keras 2 nests them per
- * output ([['accuracy']]) or writes a MeanMetricWrapper whose config names the metric.
+ * Metric names: ['accuracy'] as wasmnn and TensorFlow.js write them; per output as Keras 2
+ * may ([['accuracy']], or { output: [...] }, and TensorFlow.js writes {} for none); or a
+ * MeanMetricWrapper whose config names the metric.
  */
 function readMetrics(value: unknown): MetricName[] {
   if (value === undefined || value === null) return [];
-  const items = Array.isArray(value) ? value.flat() : [value];
+  const perOutput = isPlainObject(value) && !Object.hasOwn(value, 'class_name') && !Object.hasOwn(value, 'className');
+  const items = Array.isArray(value) ? value.flat() : perOutput ? Object.values(value).flat() : [value];
   return items.map((item) => {
     if (typeof item === 'string') return getMetric(item);
     const { className, config } = readSerialized(item, 'training_config metrics', 'keras');

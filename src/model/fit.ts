@@ -16,11 +16,11 @@ import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress.js';
 import type { BufferPool } from '../core/buffer-pool.js';
 import { accuracySum, type MetricName } from '../metrics.js';
-import type { Random } from '../random.js';
 import { NonFiniteLossError, ValueError } from '../errors.js';
 import { requireFinite, requireInteger } from '../arguments.js';
 import { gatherRows, type RowMatrix } from './data.js';
 import { trainStep, type Network } from './train-step.js';
+import type { SampleOrder } from './sample-order.js';
 
 /** The options of `fit`, checked, with Keras's defaults filled in. */
 export interface FitSettings {
@@ -69,8 +69,8 @@ export interface FitRun {
   metrics: readonly MetricName[];
   /** The model's buffers for the batch inputs, targets and loss gradient. */
   buffers: BufferPool;
-  /** The stream that shuffles the sample order. */
-  shuffleRandom: Random;
+  /** The order the samples are visited in, shuffled each epoch (sample-order.ts). */
+  sampleOrder: SampleOrder;
   /** Loss and metrics over a dataset in inference mode (for validation). */
   evaluate(inputs: RowMatrix, targets: RowMatrix): Logs;
   callbacks: Callback[];
@@ -95,15 +95,14 @@ export async function fitLoop(run: FitRun, data: FitData, settings: FitSettings)
   history.params = { epochs, initialEpoch, batchSize, samples, steps, validationSamples: validation ? validation[0].rows : 0, verbose };
   for (const callback of callbacks) callback.setModel?.(model);
 
-  const order = new Int32Array(samples);
-  for (let i = 0; i < samples; i++) order[i] = i;
+  const { order } = run.sampleOrder;
   const hasPenalties = network.layers.some((l) => l.weights().some((w) => w.regularizer !== null));
 
   model.stopTraining = false;
   await callAll(callbacks, 'onTrainBegin', {});
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callAll(callbacks, 'onEpochBegin', epoch, {});
-    if (shuffle) run.shuffleRandom.shuffle(order);
+    if (shuffle) run.sampleOrder.shuffle();
     let lossSum = 0, penaltySum = 0, correct = 0, seen = 0;
     for (let step = 0; step < steps; step++) {
       await callAll(callbacks, 'onBatchBegin', step, {});

@@ -37,7 +37,7 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   /** Decoupled weight decay per unit of learning rate: 0 for Adam, set by AdamW. */
   readonly weightDecay: number = 0;
-  protected readonly stateBuffers = 2; // the moments m and v
+  readonly stateNames = ['m', 'v']; // the first and second moments
 
   /** `where` names the optimizer in error messages ('adamw' when AdamW builds on this). */
   constructor({ learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: AdamArgs = {}, where = 'adam') {

@@ -26,7 +26,7 @@ export class RMSprop extends Optimizer {
   readonly className = 'RMSprop';
   readonly rho: number;
   readonly epsilon: number;
-  protected readonly stateBuffers = 1; // the mean square ms
+  readonly stateNames = ['rms']; // the mean square ms
 
   constructor({ learningRate = 1e-3, rho = 0.9, epsilon = 1e-7 }: RMSpropArgs = {}) {
     super(learningRate, 'rmsprop');

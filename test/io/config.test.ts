@@ -224,6 +224,19 @@ describe('what wasmnn cannot read is a ConfigError naming it', () => {
     expect(() => optimizerClasses.fromConfig({ class_name: 'Adagrad', config: {} }, 'optimizer_config', 'keras')).toThrow(/unsupported optimizer class "Adagrad"; wasmnn reads SGD, Momentum, RMSprop, RMSProp, Adam, AdamW/);
     expect(() => optimizerClasses.fromConfig({ class_name: 'SGD', config: { clipnorm: 1 } }, 'optimizer_config', 'keras')).toThrow(/clipnorm/);
   });
+  it("a loss or metric named after something on Object.prototype ('constructor', 'toString')", async () => {
+    await nn.ready();
+    const model = nn.sequential([nn.layers.dense({ units: 2, inputShape: [2] })], { seed: 1 });
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['accuracy'] });
+    for (const [key, value] of [['loss', 'constructor'], ['loss', 'hasOwnProperty'], ['metrics', ['toString']]] as const) {
+      const artifacts = model.toArtifacts();
+      (artifacts.modelTopology.training_config as Record<string, unknown>)[key] = value;
+      expect(() => nn.fromArtifacts(artifacts)).toThrow(ConfigError);
+    }
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'constructor' })).toThrow(/unknown loss 'constructor'/);
+    model.dispose();
+  });
+
   it('a classic dropout cannot be written (Keras and TF.js would load it as inverted, silently)', () => {
     expect(() => layerClasses.toKeras(serialize(nn.layers.dropout({ rate: 0.5, variant: 'classic', name: 'dc' })))).toThrow(/dc: a dropout with variant 'classic' has no equivalent/);
   });

@@ -27,7 +27,11 @@ beforeAll(async () => {
     nn.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
   ], { seed: 9 });
   model.compile({ optimizer: nn.optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const artifacts = model.toArtifacts();
+  // trained a little and saved with its optimizer, so the optimizer weights and the training
+  // state are in the files too
+  const x = Array.from({ length: 8 }, (_, i) => [[i % 3, 1, -1], [0.5, i / 8, 2]]);
+  await model.fit(x, x.map((_, i) => i % 3), { epochs: 1, batchSize: 4, verbose: 0 });
+  const artifacts = model.toArtifacts({ includeOptimizer: true });
   pristine = JSON.parse(JSON.stringify(modelJson(artifacts, ['weights.bin'])));
   weightBytes = new Uint8Array(artifacts.weightData);
   model.dispose();

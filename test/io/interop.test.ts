@@ -183,4 +183,27 @@ describe.each([['wasm', false], ['reference', false]] as const)('interop with Te
     expect(maxDifference(loaded.predict(x).data, tfPredict(source, x))).toBeLessThanOrEqual(1e-5);
     loaded.dispose();
   });
+
+  it.each([
+    ['Adam', () => tf.train.adam(0.01)],
+    ['Momentum', () => tf.train.momentum(0.05, 0.9)],
+    ['Momentum (Nesterov)', () => tf.train.momentum(0.05, 0.9, true)],
+    ['RMSProp', () => tf.train.rmsprop(0.01)],
+  ] as const)('the %s state TensorFlow.js saves continues training in wasmnn as it would in TensorFlow.js', async (_name, makeOptimizer) => {
+    const source = tfModel(61, [{ kind: 'flatten' }, { kind: 'dense', units: 7, activation: 'relu' }, { kind: 'dense', units: 4, activation: 'softmax' }]);
+    source.compile({ optimizer: makeOptimizer(), loss: 'categoricalCrossentropy' });
+    const x = inputs(62);
+    const labels = Array.from({ length: BATCH }, (_, i) => (i * 7) % 4);
+    const xs = tf.tensor(x, [BATCH, ...INPUT]), ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 4);
+    // three steps in TensorFlow.js build up the state; save it; one more step on each side
+    await source.fit(xs, ys, { epochs: 3, batchSize: BATCH, shuffle: false, verbose: 0 });
+    const loaded = nn.fromArtifacts(await tfArtifacts(source, true));
+    expect(loaded.optimizer.iterations).toBe(3);
+    await source.fit(xs, ys, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
+    await loaded.fit(x, labels.map((c) => [0, 1, 2, 3].map((k) => (k === c ? 1 : 0))), { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
+    const expected = source.getWeights().map((w) => w.dataSync());
+    const actual = loaded.getWeights().map((w) => w.data);
+    for (let i = 0; i < expected.length; i++) expect(maxDifference(actual[i], expected[i])).toBeLessThanOrEqual(1e-5);
+    loaded.dispose();
+  });
 });
