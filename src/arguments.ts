@@ -33,3 +33,9 @@ export function requireInteger(where: string, name: string, value: number, min =
     throw new ValueError(`${where}: ${name} must be ${expected}, got ${String(value)}`);
   }
 }
+
+/** Throws unless value > 0 (epsilon, factors that divide). */
+export function requirePositive(where: string, name: string, value: number): void {
+  requireFinite(where, name, value);
+  if (!(value > 0)) throw new ValueError(`${where}: ${name} must be > 0, got ${value}`);
+}

@@ -36,6 +36,11 @@ export class BackendError extends WasmnnError {}
 /** A kernel's output overlaps an input it may not alias. */
 export class AliasError extends WasmnnError {}
 
+/** A model, layer or tensor was used after `dispose()` returned its memory. */
+export class DisposedError extends WasmnnError {}
+
+/** An allocation would not fit in WebAssembly memory (4 GiB in all); nothing was allocated. */
+export class MemoryLimitError extends WasmnnError {}
 
 /** Training produced a non-finite loss; the model keeps its last finite weights. */
 export class NonFiniteLossError extends WasmnnError {

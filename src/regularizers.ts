@@ -21,6 +21,7 @@
 import type { Kernels, Storage } from './backend/kernels.js';
 import type { Regularizer } from './core/weight.js';
 import { ConfigError } from './errors.js';
+import { describe } from './options.js';
 import { requireNonNegative } from './arguments.js';
 
 export type { Regularizer } from './core/weight.js';
@@ -128,4 +129,19 @@ export function getRegularizer(
     case 'L1L2': return new L1L2(factor('l1') ?? 0, factor('l2') ?? 0); // Keras's class defaults
   }
   throw new ConfigError(`getRegularizer: unknown regularizer class '${identifier.className}'; expected L1, L2 or L1L2`);
+}
+
+/**
+ * A layer's regularizer option: an instance, null/undefined (none), or Keras's string forms
+ * 'l1', 'l2', 'l1_l2' (factor 0.01). Anything else is refused when the layer is created,
+ * not later in `fit`.
+ */
+export function regularizerArgument(layer: string, option: string, value: unknown): Regularizer | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    if (NAMES.includes(value.toLowerCase())) return getRegularizer(value);
+  } else if (typeof value === 'object' && typeof (value as Partial<Regularizer>).penalty === 'function' && typeof (value as Partial<Regularizer>).addGradient === 'function') {
+    return value as Regularizer;
+  }
+  throw new ConfigError(`${layer}: ${option} must be a regularizer such as nn.regularizers.l2(0.01), or 'l1', 'l2' or 'l1_l2'; got ${describe(value)}`);
 }

@@ -9,7 +9,7 @@
 import type { Kernels, Storage } from './backend/kernels.js';
 import { kernels } from './backend/backend.js';
 import { readNested, type NestedArray } from './core/nested.js';
-import { ShapeError, ValueError, formatShape } from './errors.js';
+import { DisposedError, ShapeError, ValueError, formatShape } from './errors.js';
 
 export type { NestedArray };
 export type TensorLike = Tensor | Float32Array | NestedArray;
@@ -22,6 +22,7 @@ export class Tensor {
 
   /** Wraps `storage` (at least `size` floats) of `backend`. Use `tensor()` to create one. */
   constructor(shape: readonly number[], readonly storage: Storage, readonly backend: Kernels) {
+    checkShape(shape, 'Tensor');
     this.shape = Object.freeze([...shape]);
     this.size = sizeOf(shape);
     if (storage.length < this.size) throw new ShapeError(`Tensor: storage holds ${storage.length} values, shape ${formatShape(shape)} needs ${this.size}`);
@@ -76,7 +77,14 @@ export class Tensor {
   }
 
   private assertLive(): void {
-    if (this.disposed) throw new ValueError(`Tensor ${formatShape(this.shape)} was disposed`);
+    if (this.disposed) throw new DisposedError(`Tensor ${formatShape(this.shape)} was disposed: its memory is returned and it can no longer be read`);
+  }
+}
+
+/** Throws ShapeError unless `shape` is an array of non-negative integers. */
+function checkShape(shape: readonly number[], where: string): void {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ShapeError(`${where}: shape ${Array.isArray(shape) ? formatShape(shape) : String(shape)} must be an array of non-negative integers`);
   }
 }
 
@@ -113,6 +121,8 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
   if (values instanceof Float32Array) {
     flat = values;
     natural = [values.length];
+  } else if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    throw new ValueError(`tensor: expected numbers, got a ${values.constructor.name}; convert it first, e.g. Float32Array.from(values, Number)`);
   } else if (ArrayBuffer.isView(values)) {
     flat = Float32Array.from(values as unknown as ArrayLike<number>);
     natural = [flat.length];
@@ -137,6 +147,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
 
 /** A zero-filled tensor of the given shape on the active backend. */
 export function zeros(shape: readonly number[]): Tensor {
+  checkShape(shape, 'zeros');
   const backend = kernels();
   return new Tensor(shape, backend.alloc(sizeOf(shape)), backend);
 }

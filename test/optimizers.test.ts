@@ -139,7 +139,7 @@ describe('configuration', () => {
     expect(sgd(o1.getConfig()).getConfig()).toEqual(o1.getConfig());
     const o2 = adamw({ learningRate: 0.02, weightDecay: 0.1, beta1: 0.8, beta2: 0.99, epsilon: 1e-5 });
     expect(adamw(o2.getConfig()).getConfig()).toEqual(o2.getConfig());
-    const o3 = rmsprop({ learningRate: 0.3, rho: 0.5, epsilon: 0 });
+    const o3 = rmsprop({ learningRate: 0.3, rho: 0.5, epsilon: 1e-5 });
     expect(rmsprop(o3.getConfig()).getConfig()).toEqual(o3.getConfig());
   });
 
@@ -167,9 +167,11 @@ describe('configuration', () => {
       [() => adam({ beta1: 1 }), /adam: beta1 must be in \[0, 1\), got 1/],
       [() => adamw({ beta2: -0.5 }), /adamw: beta2 must be in \[0, 1\), got -0.5/],
       [() => rmsprop({ rho: 1.5 }), /rmsprop: rho must be in \[0, 1\), got 1.5/],
-      [() => rmsprop({ epsilon: -1e-7 }), /rmsprop: epsilon must be ≥ 0, got -1e-7/],
-      [() => adam({ epsilon: -1 }), /adam: epsilon must be ≥ 0, got -1/],
+      [() => rmsprop({ epsilon: -1e-7 }), /rmsprop: epsilon must be > 0, got -1e-7/],
+      [() => adam({ epsilon: -1 }), /adam: epsilon must be > 0, got -1/],
       [() => adamw({ weightDecay: -0.1 }), /adamw: weightDecay must be ≥ 0, got -0.1/],
+      [() => adam({ epsilon: 0 }), /adam: epsilon must be > 0, got 0/],
+      [() => rmsprop({ epsilon: 0 }), /rmsprop: epsilon must be > 0, got 0/],
     ];
     for (const [make, message] of cases) {
       expect(make).toThrow(ValueError);

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getBackend, kernels, setBackend, type BackendName } from '../src/backend/backend.js';
-import { ConfigError, ShapeError, ValueError } from '../src/errors.js';
+import { ConfigError, DisposedError, ShapeError, ValueError } from '../src/errors.js';
 import { tensor, type NestedArray } from '../src/tensor.js';
 
 /** Nested arrays of a random shape (rank 1..4, dimensions 1..5) with their shape. */
@@ -133,10 +133,10 @@ describe.each<BackendName>(['reference', 'wasm'])('tensor on %s', (backend) => {
     t.dispose();
     expect(t.isDisposed).toBe(true);
     expect(k.memoryStats()).toMatchObject({ bytesInUse: before.bytesInUse, liveAllocations: before.liveAllocations });
-    expect(() => t.data).toThrow(ValueError);
+    expect(() => t.data).toThrow(DisposedError);
     expect(() => t.toArray()).toThrow(/was disposed/);
-    expect(() => t.reshape([-1])).toThrow(ValueError);
-    expect(() => tensor(t)).toThrow(ValueError);
+    expect(() => t.reshape([-1])).toThrow(DisposedError);
+    expect(() => tensor(t)).toThrow(DisposedError);
     t.dispose(); // a second dispose is a no-op, not a double free
     expect(k.memoryStats().liveAllocations).toBe(before.liveAllocations);
   });

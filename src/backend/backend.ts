@@ -12,6 +12,7 @@ import type { Kernels } from './kernels.js';
 import { ReferenceKernels } from './reference.js';
 import { WasmKernels, loadWasmKernels, simdSupported, type WasmOptions } from './wasm.js';
 import { ConfigError } from '../errors.js';
+import { checkOptions } from '../options.js';
 
 export type BackendName = 'wasm' | 'reference';
 
@@ -26,6 +27,7 @@ export async function setBackend(name: BackendName, options: WasmOptions = {}): 
   if (name !== 'wasm' && name !== 'reference') {
     throw new ConfigError(`setBackend: unknown backend '${String(name)}'; expected 'wasm' or 'reference'`);
   }
+  checkOptions<WasmOptions>('setBackend', options, { relaxed: 'boolean' });
   if (name === 'wasm' && !simdSupported()) {
     if (!warnedNoSimd) {
       console.warn('wasmnn: this engine has no WebAssembly SIMD; using the reference backend (slow)');

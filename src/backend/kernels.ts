@@ -29,7 +29,7 @@
  * bits (the relaxed build only on the same engine).
  */
 
-import { AliasError, ValueError } from '../errors.js';
+import { AliasError, MemoryLimitError, ValueError } from '../errors.js';
 
 /** A run of float32 values owned by a backend (JS heap or WebAssembly linear memory). */
 export interface Storage {
@@ -278,7 +278,32 @@ export function checkGemmAliasing(
   if (overlaps(c, m * n, b, k * n)) throw new AliasError('gemm: output C overlaps input B; C must be a separate buffer');
 }
 
-/** Checks `alloc`'s length; shared by both backends so they reject the same calls. */
-export function checkAllocLength(length: number): void {
+/**
+ * The most either backend holds: WebAssembly's 32-bit memory is 4 GiB (65,536 pages), and
+ * the reference backend keeps the same budget so both refuse the same requests.
+ */
+export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Checks an allocation of `length` floats before anything is allocated: a non-negative
+ * integer (ValueError) that fits beside the `bytesInUse` already taken (MemoryLimitError).
+ * Shared by both backends so they reject the same calls.
+ */
+export function checkAllocLength(length: number, bytesInUse: number): void {
   if (!Number.isInteger(length) || length < 0) throw new ValueError(`alloc: length must be a non-negative integer, got ${length}`);
+  const bytes = length * 4;
+  if (bytes > MAX_MEMORY_BYTES - bytesInUse) {
+    throw new MemoryLimitError(
+      `alloc: ${formatBytes(bytes)} (${length} floats) asked for, but WebAssembly memory holds ${formatBytes(MAX_MEMORY_BYTES)} ` +
+        `and ${formatBytes(bytesInUse)} are in use; nothing was allocated`,
+    );
+  }
+}
+
+/** 1.5 GiB, 12.0 MiB, 512 B. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  while (bytes >= 1024 && i < units.length - 1) [bytes, i] = [bytes / 1024, i + 1];
+  return i === 0 ? `${bytes} B` : `${bytes.toFixed(1)} ${units[i]}`;
 }

@@ -11,7 +11,7 @@
  * and rebuilds its view (see WasmStorage.view in wasm.ts).
  */
 
-import { ValueError } from '../errors.js';
+import { MemoryLimitError, ValueError } from '../errors.js';
 import type { MemoryStats } from './kernels.js';
 
 /** Every allocation starts on, and is rounded up to, this many bytes. */
@@ -127,7 +127,12 @@ export class Allocator {
     try {
       this.memory.grow(Math.max(needPages, amortized));
     } catch {
-      this.memory.grow(needPages); // near the 4 GiB limit, take only what is needed
+      try {
+        this.memory.grow(needPages); // near the 4 GiB limit, take only what is needed
+      } catch (error) {
+        // Nothing has changed yet: the caller takes the range only after this returns.
+        throw new MemoryLimitError(`alloc: linear memory cannot grow to ${end} bytes (${(error as Error).message}); nothing was allocated`);
+      }
     }
   }
 }

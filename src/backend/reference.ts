@@ -36,7 +36,7 @@ export class ReferenceKernels implements Kernels {
   }
 
   alloc(length: number): Storage {
-    checkAllocLength(length);
+    checkAllocLength(length, this.bytesInUse);
     const storage = new ReferenceStorage(this.newArray(length), this.nextAddress);
     // Leave a gap of one element so distinct allocations never look adjacent-overlapping.
     this.nextAddress += length + 1;
@@ -139,6 +139,7 @@ export class ReferenceKernels implements Kernels {
     let total = 0;
     const target = (i: number, j: number): number =>
       encoding === 'sparse' ? (T[i] === j ? 1 : 0) : T[i * n + j];
+    if (n === 0) return 0; // no classes: nothing to score, nothing to write
     for (let i = 0; i < m; i++) {
       const row = i * n;
       // logsumexp(z) = max + log Σ_j e^(z_j - max)
@@ -146,18 +147,19 @@ export class ReferenceKernels implements Kernels {
       for (let j = 0; j < n; j++) max = Math.max(max, Z[row + j]);
       let sumExp = 0;
       for (let j = 0; j < n; j++) sumExp += Math.exp(Z[row + j] - max);
-      const logSumExp = max + Math.log(sumExp);
-      // loss_i = Σ_j t_j·(logsumexp(z) - z_j);   ∂loss_i/∂z_j = p_j·Σ_k t_k - t_j
+      // loss_i = Σ_j t_j·(logsumexp(z) - z_j) = Σ_j t_j·(max - z_j) + Σ_j t_j·log Σ_k e^(z_k - max);
+      // ∂loss_i/∂z_j = p_j·Σ_k t_k - t_j. The loss is summed in the second form: at
+      // |z| ≈ 1e30, max + log Σe rounds back to max and the first form would give 0.
       let targetSum = 0, loss = 0;
       for (let j = 0; j < n; j++) {
         const t = target(i, j);
         targetSum += t;
-        loss += t * (logSumExp - Z[row + j]);
+        loss += t * (max - Z[row + j]);
       }
-      total += loss;
+      total += loss + targetSum * Math.log(sumExp);
       if (G === null) continue;
       for (let j = 0; j < n; j++) {
-        const p = Math.exp(Z[row + j] - logSumExp);
+        const p = Math.exp(Z[row + j] - max) / sumExp; //  softmax, without forming logsumexp
         G[row + j] = gradScale * (p * targetSum - target(i, j));
       }
     }

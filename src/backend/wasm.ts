@@ -97,7 +97,7 @@ export class WasmKernels implements Kernels {
 
   // ---- memory -------------------------------------------------------------------------
   alloc(length: number): Storage {
-    checkAllocLength(length);
+    checkAllocLength(length, this.allocator.stats().bytesInUse);
     const offset = this.allocator.alloc(length * 4);
     const storage = new WasmStorage(this.memory, offset, length);
     storage.view().fill(0); // reused memory holds old values; the contract promises zeros

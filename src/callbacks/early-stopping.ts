@@ -16,6 +16,7 @@
 
 import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
+import { checkOptions } from '../options.js';
 import { ConfigError, ValueError } from '../errors.js';
 
 export interface EarlyStoppingArgs {
@@ -54,6 +55,10 @@ export class EarlyStopping implements Callback {
   private model: TrainingModel | null = null;
 
   constructor(args: EarlyStoppingArgs = {}) {
+    checkOptions<EarlyStoppingArgs>('earlyStopping', args, {
+      monitor: 'string', minDelta: 'number', patience: 'number', mode: 'string', baseline: ['number', 'null'],
+      restoreBestWeights: 'boolean', startFromEpoch: 'number', verbose: 'number',
+    });
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 0, 'earlyStopping');
     this.patience = args.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0) throw new ValueError(`earlyStopping: patience must be an integer ≥ 0, got ${args.patience}`);

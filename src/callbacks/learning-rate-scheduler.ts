@@ -8,6 +8,7 @@
  */
 
 import type { Callback, Logs, TrainingModel } from './callback.js';
+import { checkOptions } from '../options.js';
 import { ConfigError, ValueError } from '../errors.js';
 
 export type Schedule = (epoch: number, learningRate: number) => number;
@@ -25,6 +26,7 @@ export class LearningRateScheduler implements Callback {
   private model: TrainingModel | null = null;
 
   constructor(args: LearningRateSchedulerArgs) {
+    checkOptions<LearningRateSchedulerArgs>('learningRateScheduler', args, { schedule: 'function', verbose: 'number' });
     const schedule = args?.schedule;
     if (typeof schedule !== 'function') throw new ValueError(`learningRateScheduler: schedule must be a function (epoch, lr) => lr, got ${typeof schedule}`);
     this.schedule = schedule;

@@ -11,6 +11,7 @@
 
 import type { Callback, Logs, TrainingModel } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
+import { checkOptions } from '../options.js';
 import { ConfigError, ValueError } from '../errors.js';
 
 export interface ReduceLROnPlateauArgs {
@@ -45,6 +46,10 @@ export class ReduceLROnPlateau implements Callback {
   private model: TrainingModel | null = null;
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
+    checkOptions<ReduceLROnPlateauArgs>('reduceLROnPlateau', args, {
+      monitor: 'string', factor: 'number', patience: 'number', mode: 'string', minDelta: 'number',
+      cooldown: 'number', minLr: 'number', verbose: 'number',
+    });
     this.monitor = new Monitor(args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 1e-4, 'reduceLROnPlateau');
     this.factor = args.factor ?? 0.1;
     if (!(this.factor > 0 && this.factor < 1)) throw new ValueError(`reduceLROnPlateau: factor must be in (0, 1), got ${args.factor}`);

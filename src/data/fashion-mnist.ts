@@ -12,6 +12,7 @@
  * `dataset-fashion-mnist` package installs them, or in any `dir`. Node only.
  */
 
+import { checkOptions } from '../options.js';
 import { IDX_FILE_NAMES, loadIdxQuadruple } from './idx-dataset.js';
 import type { Dataset } from './dataset.js';
 
@@ -43,6 +44,7 @@ export interface FashionMnist {
 
 /** Reads Fashion-MNIST from `dir` and takes the seeded subsets; a DataError names any missing file. */
 export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<FashionMnist> {
+  checkOptions<FashionMnistOptions>('loadFashionMnist', options, { dir: 'string', trainSize: 'number', testSize: 'number', seed: 'number' });
   const dir = options.dir ?? FASHION_MNIST_DIR;
   const howToGet =
     `On Debian or Ubuntu, \`apt-get install dataset-fashion-mnist\` puts them in ${FASHION_MNIST_DIR}; ` +

@@ -11,6 +11,7 @@
  * indexed, counted and iterated twice.
  */
 
+import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
 import { ValueError } from '../errors.js';
 import { classLabels, groupByClass, sampleCount, type Rows } from './rows.js';
@@ -49,6 +50,7 @@ function resolveOptions(options: KFoldOptions, n: number, caller: string): Requi
  * 2 ≤ k ≤ n.
  */
 export function kFold(n: number, options: KFoldOptions = {}): Fold[] {
+  checkOptions<KFoldOptions>('kFold', options, { k: 'number', shuffle: 'boolean', seed: 'number' });
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`kFold: n must be a non-negative integer, got ${n}`);
   const { k, shuffle, seed } = resolveOptions(options, n, 'kFold');
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -77,6 +79,7 @@ export function kFold(n: number, options: KFoldOptions = {}): Fold[] {
  * order, or a seeded shuffle.
  */
 export function stratifiedKFold(labels: Rows, options: KFoldOptions = {}): Fold[] {
+  checkOptions<KFoldOptions>('stratifiedKFold', options, { k: 'number', shuffle: 'boolean', seed: 'number' });
   // Flat labels hold one label per sample; one-hot rows come as nested arrays or a Tensor [n, c].
   const n = sampleCount(labels, 'stratifiedKFold: labels') ?? (labels as ArrayLike<number>).length;
   const { k, shuffle, seed } = resolveOptions(options, n, 'stratifiedKFold');

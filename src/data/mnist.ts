@@ -11,6 +11,7 @@
  * split. With `dir`, training and test samples come from their own files (idx-dataset.ts).
  */
 
+import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
 import { ConfigError, ValueError } from '../errors.js';
 import { requireInteger } from '../arguments.js';
@@ -59,6 +60,7 @@ async function loadAll(): Promise<{ x: Float32Array; y: Float32Array }> {
 
 /** A seeded train/test split of the package's 10,000 digits, or of the IDX files in `dir`. */
 export async function loadMnist(options: MnistOptions = {}): Promise<{ train: Dataset; test: Dataset }> {
+  checkOptions<MnistOptions>('loadMnist', options, { dir: 'string', trainSize: 'number', testSize: 'number', seed: 'number' });
   if (options.dir !== undefined) {
     const howToGet = `Download the four MNIST files (${IDX_FILE_NAMES.join(', ')}, each may be gzipped) into one directory and pass it as dir.`;
     return loadIdxQuadruple({ ...options, dir: options.dir }, { caller: 'loadMnist', howToGet, numClasses: 10 });

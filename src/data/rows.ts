@@ -62,6 +62,9 @@ function naturalRowSize(data: Tensor | NestedArray[]): number {
 export function readValues(data: TensorLike, argument: string): { shape: number[]; values: () => Float32Array } {
   if (data instanceof Tensor) return { shape: [...data.shape], values: () => data.data };
   if (data instanceof Float32Array) return { shape: [data.length], values: () => data };
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw new ValueError(`${argument}: expected numbers, got a ${data.constructor.name}; convert it first, e.g. Float32Array.from(values, Number)`);
+  }
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     const copy = Float32Array.from(data as unknown as ArrayLike<number>);
     return { shape: [copy.length], values: () => copy };

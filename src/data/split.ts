@@ -17,6 +17,7 @@
  * in the test set, and likewise in the training set.
  */
 
+import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
 import { ValueError } from '../errors.js';
 import { classLabels, groupByClass, pairedCount, takeRowsOf, type Rows } from './rows.js';
@@ -60,6 +61,7 @@ const DEFAULTS = { testSize: 0.25, shuffle: true, seed: 0, stratify: false };
  * ValueError.
  */
 export function trainTestSplit<X extends Rows, Y extends Rows>(x: X, y: Y, options: TrainTestSplitOptions = {}): TrainTestSplit<X, Y> {
+  checkOptions<TrainTestSplitOptions>('trainTestSplit', options, { testSize: 'number', shuffle: 'boolean', seed: 'number', stratify: 'boolean', rowSize: 'number' });
   const { testSize, shuffle, seed, stratify } = { ...DEFAULTS, ...options };
   if (typeof shuffle !== 'boolean') throw new ValueError(`trainTestSplit: shuffle must be true or false, got ${String(shuffle)}`);
   if (typeof stratify !== 'boolean') throw new ValueError(`trainTestSplit: stratify must be true or false, got ${String(stratify)}`);

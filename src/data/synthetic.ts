@@ -16,6 +16,7 @@
  * Each returns a Dataset, as loadMnist does: flat Float32Array rows x and Float32Array labels y.
  */
 
+import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
 import { requireInteger, requireNonNegative } from '../arguments.js';
 import type { Dataset } from './dataset.js';
@@ -44,6 +45,7 @@ export interface PlaneOptions {
 
 /** Random normal inputs with random labels: a pure memorization task. */
 export function noise(options: NoiseOptions): Dataset {
+  checkOptions<NoiseOptions>('noise', options, { n: 'number', features: 'number', classes: 'number', seed: 'number' });
   const { n, features = 20, classes = 10, seed = 0 } = options;
   requireInteger('noise', 'n', n, 1);
   requireInteger('noise', 'features', features, 1);
@@ -77,6 +79,7 @@ export function spirals(options: PlaneOptions): Dataset {
 
 /** n points in the plane: sample i of class i mod k at `point(c, k, random)`, plus noise·N(0, I₂). */
 function plane(name: string, options: PlaneOptions, defaultNoise: number, point: (c: number, k: number, random: Random) => [number, number]): Dataset {
+  checkOptions<PlaneOptions>(name, options, { n: 'number', classes: 'number', noise: 'number', seed: 'number' });
   const { n, classes = 3, noise = defaultNoise, seed = 0 } = options;
   requireInteger(name, 'n', n, 1);
   requireInteger(name, 'classes', classes, 2);

@@ -18,6 +18,7 @@ import type { Layer, Weight } from '../layers/index.js';
 import { Dropout } from '../layers/index.js';
 import type { ShuffleRecord } from '../model/sample-order.js';
 import { ConfigError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { encodeWeights, type NamedWeight, type WeightSpec } from './weights.js';
 import { VERSION, writeTopology, type TopologySource } from './topology.js';
 import { optimizerWeights } from './optimizer-weights.js';
@@ -76,6 +77,7 @@ export function namedWeights(layers: readonly Layer[]): { layer: Layer; weight: 
  * (default: the last epoch it trained).
  */
 export function toArtifacts(model: ArtifactsSource, options: SaveOptions = {}, epoch = model.lastEpoch): ModelArtifacts {
+  checkOptions<SaveOptions>('save', options, { includeOptimizer: 'boolean' });
   const weights: NamedWeight[] = namedWeights(model.layers).map(({ weight, name }) => ({
     spec: { name, shape: [...weight.value.shape], dtype: 'float32' },
     values: weight.value.data,

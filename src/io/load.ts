@@ -17,7 +17,8 @@
 import { Sequential } from '../model/sequential.js';
 import { Dropout, type Layer } from '../layers/index.js';
 import type { ShuffleRecord } from '../model/sample-order.js';
-import { ConfigError, ModelFormatError, formatShape } from '../errors.js';
+import { ConfigError, ModelFormatError, ValueError, formatShape } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { sizeOf } from '../tensor.js';
 import { ConfigReader, describe } from './config-reader.js';
 import { isPlainObject } from './keras-json.js';
@@ -37,13 +38,11 @@ export interface LoadOptions {
 }
 
 /** Options with their defaults, checked. */
-export function readLoadOptions(options: LoadOptions): Required<Omit<LoadOptions, 'seed'>> & { seed?: number } {
-  const r = new ConfigReader('loadModel options', options ?? {});
-  const compile = r.boolean('compile', true);
-  const maxWeightBytes = r.integer('maxWeightBytes', 0, Number.MAX_SAFE_INTEGER, DEFAULT_MAX_WEIGHT_BYTES);
-  const seed = r.integerOrNull('seed') ?? undefined;
-  r.done();
-  return { compile, maxWeightBytes, seed };
+export function readLoadOptions(options: LoadOptions = {}): Required<Omit<LoadOptions, 'seed'>> & { seed?: number } {
+  checkOptions<LoadOptions>('loadModel', options, { compile: 'boolean', maxWeightBytes: 'integer', seed: 'integer' });
+  const maxWeightBytes = options.maxWeightBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
+  if (maxWeightBytes < 0) throw new ValueError(`loadModel: maxWeightBytes must be ≥ 0, got ${maxWeightBytes}`);
+  return { compile: options.compile ?? true, maxWeightBytes, seed: options.seed };
 }
 
 /** ModelArtifacts fields that hold graph models; a layers model has none of them. */

@@ -13,6 +13,7 @@ import type { Callback, Logs, TrainingModel } from '../callbacks/callback.js';
 import { Monitor, type MonitorMode } from '../callbacks/monitor.js';
 import { Sequential } from '../model/sequential.js';
 import { ConfigError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { writeCheckpoint } from './checkpoint.js';
 import { toArtifacts } from './artifacts.js';
 
@@ -47,7 +48,10 @@ export class ModelCheckpoint implements Callback {
   private model: Sequential | null = null;
 
   constructor(args: ModelCheckpointArgs) {
-    if (args === null || typeof args !== 'object' || typeof args.path !== 'string' || args.path.length === 0) {
+    checkOptions<ModelCheckpointArgs>('modelCheckpoint', args, {
+      path: 'string', monitor: 'string', mode: 'string', saveBestOnly: 'boolean', includeOptimizer: 'boolean', verbose: 'number',
+    });
+    if (args === undefined || typeof args.path !== 'string' || args.path.length === 0) {
       throw new ConfigError(`modelCheckpoint: 'path' (a directory) is required, got ${String(args?.path)}`);
     }
     this.path = args.path;

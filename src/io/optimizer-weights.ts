@@ -31,7 +31,7 @@ export function optimizerWeights(layers: readonly Layer[], optimizer: Optimizer)
   const out: NamedWeight[] = [{ spec: { name: 'iter', shape: [], dtype: 'int32', group: 'optimizer' }, values: Int32Array.of(optimizer.iterations) }];
   optimizer.stateNames.forEach((stateName, s) => {
     for (const { weight, name } of weights) {
-      const state = optimizer.getState(weight);
+      const state = optimizer.getStateValues(weight);
       if (state === null) continue; // not stepped yet: its state is still all zeros
       out.push({ spec: { name: `${name}/${stateName}`, shape: [...weight.value.shape], dtype: 'float32', group: 'optimizer' }, values: state[s] });
     }
@@ -65,7 +65,7 @@ export function restoreOptimizer(layers: readonly Layer[], optimizer: Optimizer,
       // TensorFlow.js's Momentum accumulates a = Σ momentum^k·g; wasmnn's velocity is v = −lr·a.
       return savedClass === 'Momentum' ? Float32Array.from(buffer.values, (a) => -optimizer.learningRate * a) : Float32Array.from(buffer.values);
     });
-    optimizer.setState(weight, values);
+    optimizer.setStateValues(weight, values);
   }
   for (const name of unread) {
     if (savedClass === 'RMSProp' && name.endsWith('/momentum')) continue;

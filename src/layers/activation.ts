@@ -8,7 +8,7 @@
  * `activation({ activation: 'relu' })` compute the same function.
  */
 
-import { Layer, type LayerArgs } from './layer.js';
+import { LAYER_ARGS, Layer, layerArgs, type LayerArgs } from './layer.js';
 import type { Batch } from '../core/batch.js';
 import { activationBackward, activationForward, getActivation, type ActivationName } from '../activations.js';
 import { ValueError } from '../errors.js';
@@ -25,7 +25,7 @@ export class Activation extends Layer {
   private lastY: Batch | null = null;
 
   constructor(args: ActivationArgs) {
-    super(args, 'activation');
+    super(layerArgs('activation', args, { ...LAYER_ARGS, activation: 'string' }, 'activation'), 'activation');
     this.activation = getActivation(args.activation, this.name);
   }
 

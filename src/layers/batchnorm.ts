@@ -28,7 +28,7 @@
  * Per-sample input: a vector of features, shape [n].
  */
 
-import { Layer, type LayerArgs } from './layer.js';
+import { LAYER_ARGS, Layer, layerArgs, type LayerArgs } from './layer.js';
 import type { Batch } from '../core/batch.js';
 import type { Weight } from '../core/weight.js';
 import { ones, zeros } from '../initializers.js';
@@ -59,7 +59,7 @@ export class BatchNormalization extends Layer {
   private saved: { xhat: Batch; invStd: Batch } | null = null;
 
   constructor(args: BatchNormalizationArgs = {}) {
-    super(args, 'batch_normalization');
+    super(layerArgs('batchNormalization', args, { ...LAYER_ARGS, momentum: 'number', epsilon: 'number', center: 'boolean', scale: 'boolean' }), 'batch_normalization');
     this.momentum = args.momentum ?? 0.99;
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
@@ -70,6 +70,11 @@ export class BatchNormalization extends Layer {
     if (typeof this.epsilon !== 'number' || !(this.epsilon > 0 && Number.isFinite(this.epsilon))) {
       throw new ValueError(`${this.name}: epsilon must be a positive number, got ${String(this.epsilon)}`);
     }
+  }
+
+  /** A batch of one has variance 0: every output would be beta and no gradient would pass. */
+  override get minTrainingBatch(): number {
+    return 2;
   }
 
   /** Number of features (the size of each sample). */

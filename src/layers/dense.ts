@@ -11,7 +11,8 @@
  * Weights in Keras order: kernel [in, units], then bias [units].
  */
 
-import { Layer, type LayerArgs } from './layer.js';
+import { LAYER_ARGS, Layer, layerArgs, type LayerArgs } from './layer.js';
+import { regularizerArgument } from '../regularizers.js';
 import type { Batch } from '../core/batch.js';
 import { gradientOf, type Regularizer, type Weight } from '../core/weight.js';
 import { activationBackward, activationForward, getActivation, type ActivationName } from '../activations.js';
@@ -29,10 +30,10 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: InitializerName | Initializer | string;
   /** Initializer of the bias (default 'zeros'). */
   biasInitializer?: InitializerName | Initializer | string;
-  /** Penalty on W added to the loss (e.g. nn.regularizers.l2(1e-3)). */
-  kernelRegularizer?: Regularizer | null;
-  /** Penalty on b added to the loss. */
-  biasRegularizer?: Regularizer | null;
+  /** Penalty on W added to the loss: nn.regularizers.l2(1e-3), or Keras's 'l1', 'l2', 'l1_l2' (factor 0.01). */
+  kernelRegularizer?: Regularizer | string | null;
+  /** Penalty on b added to the loss (as kernelRegularizer). */
+  biasRegularizer?: Regularizer | string | null;
 }
 
 export class Dense extends Layer {
@@ -54,7 +55,11 @@ export class Dense extends Layer {
   private lastY: Batch | null = null;
 
   constructor(args: DenseArgs) {
-    super(args, 'dense');
+    super(layerArgs('dense', args, {
+      ...LAYER_ARGS, units: 'number', activation: ['string', 'null'], useBias: 'boolean',
+      kernelInitializer: ['string', 'function'], biasInitializer: ['string', 'function'],
+      kernelRegularizer: ['object', 'string', 'null'], biasRegularizer: ['object', 'string', 'null'],
+    }, 'units'), 'dense');
     if (!Number.isInteger(args.units) || args.units <= 0) {
       throw new ValueError(`${this.name}: units must be a positive integer, got ${args.units}`);
     }
@@ -63,8 +68,8 @@ export class Dense extends Layer {
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = args.kernelRegularizer ?? null;
-    this.biasRegularizer = args.biasRegularizer ?? null;
+    this.kernelRegularizer = regularizerArgument(this.name, 'kernelRegularizer', args.kernelRegularizer);
+    this.biasRegularizer = regularizerArgument(this.name, 'biasRegularizer', args.biasRegularizer);
   }
 
   protected computeOutputShape(inputShape: number[]): number[] {

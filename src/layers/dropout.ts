@@ -22,7 +22,7 @@
  * batch gets a fresh mask, and both backends draw the same mask for the same seed.
  */
 
-import { Layer, type BuildContext, type LayerArgs } from './layer.js';
+import { LAYER_ARGS, Layer, layerArgs, type BuildContext, type LayerArgs } from './layer.js';
 import type { Batch } from '../core/batch.js';
 import { mixKey } from '../random.js';
 import { ConfigError, ValueError } from '../errors.js';
@@ -56,7 +56,7 @@ export class Dropout extends Layer {
   private forwardDone = false;
 
   constructor(args: DropoutArgs) {
-    super(args, 'dropout');
+    super(layerArgs('dropout', args, { ...LAYER_ARGS, rate: 'number', seed: ['integer', 'null'], variant: 'string' }, 'rate'), 'dropout');
     const rate = args.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new ValueError(`${this.name}: rate must be a number in [0, 1), got ${String(rate)}`);

@@ -6,7 +6,7 @@
  *   backward:  dx = dy
  */
 
-import { Layer, type LayerArgs } from './layer.js';
+import { LAYER_ARGS, Layer, layerArgs, type LayerArgs } from './layer.js';
 import type { Batch } from '../core/batch.js';
 import { sizeOf } from '../tensor.js';
 
@@ -14,7 +14,7 @@ export class Flatten extends Layer {
   readonly className = 'Flatten';
 
   constructor(args: LayerArgs = {}) {
-    super(args, 'flatten');
+    super(layerArgs('flatten', args, LAYER_ARGS), 'flatten');
   }
 
   protected computeOutputShape(inputShape: number[]): number[] {

@@ -15,7 +15,7 @@
  * `backwardFromLogits`; the model asks the last layer and the loss whether to fuse.
  */
 
-import type { Kernels } from '../backend/kernels.js';
+import { MAX_MEMORY_BYTES, formatBytes, type Kernels } from '../backend/kernels.js';
 import type { Batch } from '../core/batch.js';
 import type { Regularizer, Weight } from '../core/weight.js';
 import { BufferPool } from '../core/buffer-pool.js';
@@ -23,7 +23,8 @@ import type { ActivationName } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
 import { Tensor, sizeOf } from '../tensor.js';
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, DisposedError, MemoryLimitError, ShapeError, formatShape } from '../errors.js';
+import { checkOptions, type OptionSpec } from '../options.js';
 
 /** What a model hands a layer when building it. */
 export interface BuildContext {
@@ -51,6 +52,22 @@ export interface WeightOptions {
   regularizer?: Regularizer | null;
 }
 
+/** The options every layer takes. */
+export const LAYER_ARGS: OptionSpec<LayerArgs> = { inputShape: 'array', name: 'string' };
+
+/**
+ * Checks a layer's options (unknown keys, types) before anything is built. A Keras-style
+ * positional call such as `dense(128)` gets the options form in the message.
+ */
+export function layerArgs<T>(where: string, args: T, spec: OptionSpec<T>, positional?: keyof T): T {
+  if (positional !== undefined && (typeof args === 'number' || typeof args === 'string')) {
+    const shown = typeof args === 'string' ? `'${args}'` : String(args);
+    throw new ConfigError(`${where}: options are passed by name, as in ${where}({ ${String(positional)}: ${shown} })`);
+  }
+  checkOptions(where, args, spec);
+  return args;
+}
+
 const nameCounters = new Map<string, number>();
 
 /** Keras-style default names: dense, dense_1, dense_2, ... */
@@ -68,6 +85,9 @@ export abstract class Layer {
   inputShape: number[] = [];
   outputShape: number[] = [];
   built = false;
+  /** The model this layer was built into; a layer belongs to one model only. */
+  private owner: object | null = null;
+  private disposed = false;
   protected kernels!: Kernels;
   /** The generator of this layer's initializers, from the build context. */
   private random: Random | null = null;
@@ -94,14 +114,39 @@ export abstract class Layer {
     return sizeOf(this.outputShape);
   }
 
-  /** Creates weights for a per-sample input shape; sets inputShape and outputShape. */
-  build(inputShape: number[], context: BuildContext): void {
+  /**
+   * Creates weights for a per-sample input shape; sets inputShape and outputShape. A layer is
+   * built once, into one model (`owner`): putting it into a second model would re-create its
+   * weights under the first one, so that is refused. If building fails part way, the weights
+   * made so far are freed and the layer is left unbuilt.
+   */
+  build(inputShape: number[], context: BuildContext, owner: object = context): void {
+    this.assertLive();
+    if (this.owner !== null && this.owner !== owner) {
+      throw new ConfigError(`${this.name}: this layer already belongs to another model; layers cannot be shared between models, so create a new ${this.className} for each`);
+    }
+    if (this.built) throw new ConfigError(`${this.name}: the layer is already built`);
     this.kernels = context.kernels;
     this.random = context.random;
+    const outputShape = this.computeOutputShape(inputShape);
     this.inputShape = [...inputShape];
-    this.outputShape = this.computeOutputShape(inputShape);
-    this.buildWeights(context);
+    this.outputShape = outputShape;
+    try {
+      this.buildWeights(context);
+    } catch (error) {
+      this.freeWeights();
+      throw error;
+    }
+    this.owner = owner;
     this.built = true;
+  }
+
+  /**
+   * The smallest batch the layer can train on (1 for most; batch normalization needs 2,
+   * since the variance of one sample is 0). `fit` checks every batch against it up front.
+   */
+  get minTrainingBatch(): number {
+    return 1;
   }
 
   protected abstract computeOutputShape(inputShape: number[]): number[];
@@ -115,6 +160,14 @@ export abstract class Layer {
   protected addWeight(name: string, shape: number[], initializer: Initializer, options: WeightOptions = {}): Weight {
     if (this.random === null) throw new ConfigError(`${this.name}: addWeight is called from buildWeights, during build`);
     const trainable = options.trainable ?? true;
+    // Room for the value and its gradient, checked before the initializer fills a JS array.
+    const floats = sizeOf(shape) * (trainable ? 2 : 1);
+    if (floats * 4 > MAX_MEMORY_BYTES - this.kernels.memoryStats().bytesInUse) {
+      throw new MemoryLimitError(
+        `${this.name}: weight '${name}' of shape ${formatShape(shape)} needs ${formatBytes(floats * 4)} with its gradient, ` +
+          `more than the ${formatBytes(MAX_MEMORY_BYTES - this.kernels.memoryStats().bytesInUse)} of WebAssembly memory left; nothing was allocated`,
+      );
+    }
     const values = initializer(shape, this.random);
     const value = new Tensor(shape, this.kernels.alloc(values.length), this.kernels);
     value.data.set(values);
@@ -165,13 +218,29 @@ export abstract class Layer {
     return config;
   }
 
-  /** Frees the layer's weights and buffers. */
+  /** Frees the layer's weights and buffers. Using the layer afterwards is a DisposedError. */
   dispose(): void {
+    if (this.disposed) return;
+    this.freeWeights();
+    this.buffers.disposeAll();
+    this.disposed = true;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Throws DisposedError if the layer's memory has been returned. */
+  protected assertLive(): void {
+    if (this.disposed) throw new DisposedError(`${this.name}: the layer was disposed (with its model); create a new one`);
+  }
+
+  private freeWeights(): void {
     for (const w of this.weightList) {
       w.value.dispose();
       w.grad?.dispose();
     }
-    this.buffers.disposeAll();
+    this.weightList.length = 0;
   }
 
   /** Output and gradient buffers, grown to the largest batch and reused. */

@@ -15,6 +15,7 @@ import type { FitOptions, Sequential } from './sequential.js';
 import type { History } from '../callbacks/history.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { ConfigError, ValueError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { kFold, stratifiedKFold, type Fold } from '../data/kfold.js';
 import { classLabels, pairedCount, takeRowsOf, type Rows } from '../data/rows.js';
 
@@ -77,6 +78,9 @@ export async function crossValidate(
   options: CrossValidateOptions = {},
 ): Promise<CrossValidationResult> {
   if (typeof buildModel !== 'function') throw new ConfigError(`crossValidate: buildModel must be a function (fold) => compiled model, got ${typeof buildModel}`);
+  checkOptions<CrossValidateOptions>('crossValidate', options, {
+    k: 'number', shuffle: 'boolean', seed: 'number', stratify: 'boolean', rowSize: 'number', fit: 'object', evaluateBatchSize: 'number',
+  });
   const { k, shuffle, seed, stratify } = { ...DEFAULTS, ...options };
   if (typeof stratify !== 'boolean') throw new ValueError(`crossValidate: stratify must be true or false, got ${String(stratify)}`);
   const n = pairedCount(x, y, options.rowSize, 'crossValidate');

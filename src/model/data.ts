@@ -88,6 +88,15 @@ export function toTargets(data: TensorLike, loss: LossName, outputSize: number, 
     throw new ShapeError(`${argument}: ${loss} expects targets of shape ${formatShape([null, outputSize])} to match the model output, got ${formatShape(shape)}${hint}`);
   }
   assertFinite(v, argument, cols);
+  if (loss === 'categoricalCrossentropy' || loss === 'binaryCrossentropy') {
+    // Cross-entropy targets are probabilities: outside [0, 1] the loss has no meaning and
+    // its gradient pushes the wrong way.
+    for (let i = 0; i < v.length; i++) {
+      if (!(v[i] >= 0 && v[i] <= 1)) {
+        throw new ValueError(`${argument}: ${loss} expects targets in [0, 1] (probabilities or one-hot), got ${v[i]} at sample ${Math.floor(i / cols)}, class ${i % cols}`);
+      }
+    }
+  }
   return { values, offset: 0, rows: effectiveRows, cols, rowShape: [outputSize] };
 }
 

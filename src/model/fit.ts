@@ -74,15 +74,15 @@ export interface FitRun {
   /** Loss and metrics over a dataset in inference mode (for validation). */
   evaluate(inputs: RowMatrix, targets: RowMatrix): Logs;
   callbacks: Callback[];
+  /** Whether any weight has a penalty (then the logs show regularization_loss). */
+  hasPenalties: boolean;
 }
 
 export async function fitLoop(run: FitRun, data: FitData, settings: FitSettings): Promise<History> {
-  const { model, network, metrics, buffers } = run;
-  const { epochs, batchSize, verbose, initialEpoch, shuffle } = settings;
-  const { inputs, targets, validation } = data;
-  const samples = inputs.rows;
+  const { model } = run;
+  const { epochs, batchSize, verbose, initialEpoch } = settings;
+  const samples = data.inputs.rows;
   const steps = Math.ceil(samples / batchSize);
-  const trackAccuracy = metrics.includes('accuracy');
   const history = new History();
   model.history = history;
 
@@ -92,53 +92,74 @@ export async function fitLoop(run: FitRun, data: FitData, settings: FitSettings)
     bar.configure(epochs, steps);
     callbacks.push(bar);
   }
-  history.params = { epochs, initialEpoch, batchSize, samples, steps, validationSamples: validation ? validation[0].rows : 0, verbose };
+  history.params = { epochs, initialEpoch, batchSize, samples, steps, validationSamples: data.validation ? data.validation[0].rows : 0, verbose };
   for (const callback of callbacks) callback.setModel?.(model);
 
-  const { order } = run.sampleOrder;
-  const hasPenalties = network.layers.some((l) => l.weights().some((w) => w.regularizer !== null));
-
   model.stopTraining = false;
-  await callAll(callbacks, 'onTrainBegin', {});
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    await callAll(callbacks, 'onEpochBegin', epoch, {});
-    if (shuffle) run.sampleOrder.shuffle();
-    let lossSum = 0, penaltySum = 0, correct = 0, seen = 0;
-    for (let step = 0; step < steps; step++) {
-      await callAll(callbacks, 'onBatchBegin', step, {});
-      const start = step * batchSize;
-      const rows = Math.min(batchSize, samples - start);
-      const x = buffers.get('x', rows, inputs.cols);
-      const t = buffers.get('t', rows, targets.cols);
-      gatherRows(inputs, order, start, rows, x.storage);
-      gatherRows(targets, order, start, rows, t.storage);
-      const result = trainStep(network, x, t, buffers.get('grad', rows, network.layers[network.layers.length - 1].outputSize));
-      if (result.nonFinite !== null) {
-        const message = `fit: training stopped at epoch ${epoch + 1}, batch ${step + 1}: ${result.nonFinite}. The weights are those after the last finite step; try a smaller learning rate or check the data.`;
-        history.stopReason = message;
-        history.stoppedEpoch = epoch;
-        throw new NonFiniteLossError(message, history);
-      }
-      lossSum += result.loss * rows;
-      penaltySum += result.penalty * rows;
-      if (trackAccuracy) correct += accuracySum(network.loss, result.output, t);
-      seen += rows;
-      const batchLogs: Logs = { batch: step, size: rows, loss: lossSum / seen };
-      if (trackAccuracy) batchLogs.accuracy = correct / seen;
-      await callAll(callbacks, 'onBatchEnd', step, batchLogs);
-      await yieldToEventLoop();
+  try {
+    await callAll(callbacks, 'onTrainBegin', {});
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await callAll(callbacks, 'onEpochBegin', epoch, {});
+      const logs = await trainEpoch(run, data, settings, callbacks, epoch, history);
+      await callAll(callbacks, 'onEpochEnd', epoch, logs);
+      if (model.stopTraining && history.stoppedEpoch === null) history.stoppedEpoch = epoch;
     }
-    const logs: Logs = {};
-    if (trackAccuracy) logs.accuracy = correct / seen;
-    logs.loss = lossSum / seen;
-    if (hasPenalties) logs.regularization_loss = penaltySum / seen;
-    if (validation) {
-      for (const [key, value] of Object.entries(run.evaluate(validation[0], validation[1]))) logs[`val_${key}`] = value;
-    }
-    await callAll(callbacks, 'onEpochEnd', epoch, logs);
+  } catch (error) {
+    // Training ends here too: callbacks still get onTrainEnd (so earlyStopping can put back
+    // the best weights) before the error reaches the caller.
+    if (error instanceof NonFiniteLossError) await callAll(callbacks, 'onTrainEnd', {});
+    throw error;
   }
   await callAll(callbacks, 'onTrainEnd', {});
   return history;
+}
+
+/** One epoch: every batch through the training step, then validation. Returns the epoch's logs. */
+async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, callbacks: Callback[], epoch: number, history: History): Promise<Logs> {
+  const { model, network, metrics, buffers } = run;
+  const { inputs, targets, validation } = data;
+  const { batchSize, shuffle } = settings;
+  const samples = inputs.rows;
+  const steps = Math.ceil(samples / batchSize);
+  const trackAccuracy = metrics.includes('accuracy');
+  const { order } = run.sampleOrder;
+  if (shuffle) run.sampleOrder.shuffle();
+  let lossSum = 0, penaltySum = 0, correct = 0, seen = 0;
+  for (let step = 0; step < steps; step++) {
+    await callAll(callbacks, 'onBatchBegin', step, {});
+    const start = step * batchSize;
+    const rows = Math.min(batchSize, samples - start);
+    const x = buffers.get('x', rows, inputs.cols);
+    const t = buffers.get('t', rows, targets.cols);
+    gatherRows(inputs, order, start, rows, x.storage);
+    gatherRows(targets, order, start, rows, t.storage);
+    const result = trainStep(network, x, t, buffers.get('grad', rows, network.layers[network.layers.length - 1].outputSize));
+    if (result.nonFinite !== null) {
+      const message = `fit: training stopped at epoch ${epoch + 1}, batch ${step + 1}: ${result.nonFinite}. The model is as it was after the last finite step (weights, batch-norm statistics and optimizer state); try a smaller learning rate or check the data.`;
+      history.stopReason = message;
+      history.stoppedEpoch = epoch;
+      throw new NonFiniteLossError(message, history);
+    }
+    lossSum += result.loss * rows;
+    penaltySum += result.penalty * rows;
+    if (trackAccuracy) correct += accuracySum(network.loss, result.output, t);
+    seen += rows;
+    const batchLogs: Logs = { batch: step, size: rows, loss: lossSum / seen };
+    if (trackAccuracy) batchLogs.accuracy = correct / seen;
+    await callAll(callbacks, 'onBatchEnd', step, batchLogs);
+    await yieldToEventLoop();
+    // As TensorFlow.js: a stop asked for during a batch ends the epoch after that batch; the
+    // epoch is still validated and logged.
+    if (model.stopTraining) break;
+  }
+  const logs: Logs = {};
+  if (trackAccuracy) logs.accuracy = correct / seen;
+  logs.loss = lossSum / seen;
+  if (run.hasPenalties) logs.regularization_loss = penaltySum / seen;
+  if (validation) {
+    for (const [key, value] of Object.entries(run.evaluate(validation[0], validation[1]))) logs[`val_${key}`] = value;
+  }
+  return logs;
 }
 
 /**

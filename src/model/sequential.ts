@@ -14,7 +14,7 @@ import { kernels as activeKernels } from '../backend/backend.js';
 import type { Batch } from '../core/batch.js';
 import { BufferPool } from '../core/buffer-pool.js';
 import type { Weight } from '../core/weight.js';
-import type { Layer } from '../layers/layer.js';
+import { Layer } from '../layers/layer.js';
 import { Random, mixKey, nextModelSeed } from '../random.js';
 import { Tensor, sizeOf, type TensorLike } from '../tensor.js';
 import { computeLoss, getLoss, type LossName } from '../losses.js';
@@ -22,8 +22,9 @@ import { accuracySum, getMetric, type MetricName } from '../metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import type { Callback, Logs, TrainingModel } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
-import { ConfigError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { ConfigError, DisposedError, ShapeError, ValueError, formatShape } from '../errors.js';
 import { requireInteger } from '../arguments.js';
+import { checkOptions, describe } from '../options.js';
 import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
 import { fitLoop, fitSettings, type FitData } from './fit.js';
 import { SampleOrder, type ShuffleRecord } from './sample-order.js';
@@ -117,20 +118,35 @@ export class Sequential implements TrainingModel {
   private resume: TrainingState | null = null;
   /** Model-owned batch buffers: inputs 'x', targets 't', loss gradient 'grad'. */
   private readonly buffers = new BufferPool(() => this.kernels);
+  /** Copies the training step keeps to undo a non-finite step. */
+  private readonly scratch = new BufferPool(() => this.kernels);
   private training = false;
+  private disposed = false;
+  /** dispose() was called while fit ran: fit stops after the current batch and disposes then. */
+  private disposeWhenTrainingEnds = false;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    checkOptions<SequentialOptions>('sequential', options, { seed: 'number', name: 'string' });
+    if (!Array.isArray(layers)) throw new ConfigError(`sequential: layers must be an array of layers, got ${describe(layers)}`);
     if (options.seed !== undefined && !Number.isInteger(options.seed)) {
       throw new ValueError(`sequential: seed must be an integer, got ${options.seed}`);
     }
     this.seed = options.seed ?? nextModelSeed();
     this.name = options.name ?? 'sequential';
     this.shuffleRandom = new Random(mixKey(this.seed, STREAM_SHUFFLE));
-    for (const layer of layers) this.add(layer);
+    try {
+      for (const layer of layers) this.add(layer);
+    } catch (error) {
+      // The layers built so far belong to this model, which the caller never receives.
+      for (const layer of this.layers) layer.dispose();
+      throw error;
+    }
   }
 
   /** Appends a layer. The first layer must declare `inputShape`. */
   add(layer: Layer): void {
+    this.assertLive('add');
+    if (!(layer instanceof Layer)) throw new ConfigError(`sequential: expected a layer such as nn.layers.dense({ units: 10 }), got ${describe(layer)}`);
     const previous = this.layers.at(-1);
     const inputShape = previous?.outputShape ?? layer.declaredInputShape;
     if (inputShape === null) {
@@ -149,7 +165,7 @@ export class Sequential implements TrainingModel {
       seed: this.seed,
       index: this.layers.length,
     };
-    layer.build(inputShape, context);
+    layer.build(inputShape, context, this);
     this.layers.push(layer);
   }
 
@@ -221,12 +237,26 @@ export class Sequential implements TrainingModel {
   }
 
   compile(options: CompileOptions): void {
+    this.assertLive('compile');
     if (options === undefined || options === null) throw new ConfigError('compile: options { optimizer, loss } are required');
+    checkOptions<CompileOptions>('compile', options, { optimizer: ['object', 'string'], loss: 'string', metrics: 'array' });
     if (options.loss === undefined) throw new ConfigError("compile: 'loss' is required, e.g. 'sparseCategoricalCrossentropy'");
     if (options.optimizer === undefined) throw new ConfigError("compile: 'optimizer' is required, e.g. nn.optimizers.adam()");
     const loss = getLoss(options.loss);
     const metrics = (options.metrics ?? []).map(getMetric);
     const optimizer = getOptimizer(options.optimizer);
+    if (optimizer.owner !== null && optimizer.owner !== this) {
+      throw new ConfigError(`compile: this ${optimizer.className} optimizer is already compiled into another model; its state belongs to that model's weights, so give each model its own optimizer`);
+    }
+    if (this.training) throw new ConfigError('compile: the model is training; compile it before or after fit');
+    // A new optimizer replaces the old one, whose state is returned (recompiling with the
+    // same instance keeps its state, as Keras does).
+    const previous = this.compiled?.optimizer;
+    if (previous !== undefined && previous !== optimizer) {
+      previous.dispose();
+      previous.owner = null;
+    }
+    optimizer.owner = this;
     this.compiled = { optimizer, loss, metrics };
   }
 
@@ -239,11 +269,13 @@ export class Sequential implements TrainingModel {
 
   /** Copies of the weights, in Keras order. */
   getWeights(): Tensor[] {
+    this.assertLive('getWeights');
     return this.weights().map((w) => w.value.reshape(w.value.shape));
   }
 
   /** Replaces the weights, in getWeights order; each entry a Tensor or Float32Array of the right size. */
   setWeights(weights: (Tensor | Float32Array | number[])[]): void {
+    this.assertLive('setWeights');
     const targets = this.weights();
     if (!Array.isArray(weights) || weights.length !== targets.length) {
       throw new ShapeError(`setWeights: expected ${targets.length} weights, got ${Array.isArray(weights) ? weights.length : typeof weights}`);
@@ -279,6 +311,7 @@ export class Sequential implements TrainingModel {
 
   /** Prints (and returns) a Keras-like table of layers, output shapes and parameter counts. */
   summary(print: (line: string) => void = console.log): string {
+    this.assertLive('summary');
     const text = formatSummary(this);
     print(text);
     return text;
@@ -291,11 +324,20 @@ export class Sequential implements TrainingModel {
    * to the event loop between batches so a browser page stays responsive.
    */
   async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
+    this.assertLive('fit');
     const compiled = this.requireCompiled();
     if (this.training) throw new ConfigError('fit: this model is already training');
+    checkOptions<FitOptions>('fit', options, {
+      epochs: 'number', batchSize: 'number', verbose: 'number', validationSplit: 'number', validationData: 'array',
+      shuffle: 'boolean', callbacks: ['array', 'object'], initialEpoch: 'number',
+    });
     const settings = fitSettings(options);
+    const callbacks = callbackList(options.callbacks);
+    if (options.validationData !== undefined && options.validationData.length !== 2) {
+      throw new ConfigError(`fit: validationData must be [x, y], got an array of length ${options.validationData.length}`);
+    }
     const data = this.fitData(x, y, options.validationData, settings.validationSplit);
-    const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+    this.checkBatches(data.inputs.rows, settings.batchSize);
     // Continuing a loaded checkpoint: its sample order, if this fit starts right after it.
     const resume = this.resume !== null && settings.initialEpoch === this.resume.epoch + 1 ? this.resume.shuffle : null;
     this.resume = null;
@@ -310,12 +352,30 @@ export class Sequential implements TrainingModel {
         sampleOrder: this.sampleOrder,
         evaluate: (inputs, targets) => this.evaluateRows(inputs, targets, settings.batchSize),
         callbacks,
+        hasPenalties: this.weights().some((w) => w.regularizer !== null),
       }, data, settings);
     } finally {
       this.training = false;
+      if (this.disposeWhenTrainingEnds) this.dispose();
     }
   }
 
+  /**
+   * Refuses up front, before anything changes, a batch the layers cannot train on: batch
+   * normalization needs 2 samples, so a batchSize of 1, or a last batch of 1 (33 samples in
+   * batches of 32), is an error here rather than a failure in the middle of an epoch.
+   */
+  private checkBatches(samples: number, batchSize: number): void {
+    const smallest = samples % batchSize === 0 ? Math.min(batchSize, samples) : samples % batchSize;
+    const layer = this.layers.find((l) => l.minTrainingBatch > smallest);
+    if (layer === undefined) return;
+    const needed = layer.minTrainingBatch;
+    const which = smallest === batchSize ? `batchSize ${batchSize}` : `${samples} samples in batches of ${batchSize} leave a last batch of ${smallest}`;
+    throw new ValueError(
+      `fit: ${layer.name} (${layer.className}) trains on batches of at least ${needed} samples, but ${which}; ` +
+        'choose a batchSize that leaves no such batch, or drop a sample',
+    );
+  }
   /** Training rows and validation rows: explicit, or the last fraction before shuffling (Keras). */
   private fitData(x: TensorLike, y: TensorLike, validationData: FitOptions['validationData'], validationSplit: number): FitData {
     let inputs = this.inputRows(x, 'x');
@@ -323,6 +383,7 @@ export class Sequential implements TrainingModel {
     if (inputs.rows !== targets.rows) {
       throw new ShapeError(`fit: x has ${inputs.rows} samples but y has ${targets.rows}; expected the same number`);
     }
+    if (inputs.rows === 0) throw new ValueError('fit: x and y hold 0 samples; expected at least 1');
     let validation: [RowMatrix, RowMatrix] | null = null;
     if (validationData) {
       const [vx, vy] = validationData;
@@ -330,6 +391,7 @@ export class Sequential implements TrainingModel {
       if (validation[0].rows !== validation[1].rows) {
         throw new ShapeError(`fit: validationData x has ${validation[0].rows} samples but y has ${validation[1].rows}`);
       }
+      if (validation[0].rows === 0) throw new ValueError('fit: validationData holds 0 samples; expected at least 1 (or leave validationData out)');
     } else if (validationSplit > 0) {
       const splitAt = Math.floor(inputs.rows * (1 - validationSplit));
       if (splitAt === 0 || splitAt === inputs.rows) {
@@ -343,20 +405,30 @@ export class Sequential implements TrainingModel {
   }
 
   private network(compiled: Compiled): Network {
-    return { kernels: this.kernels, layers: this.layers, loss: compiled.loss, optimizer: compiled.optimizer };
+    return { kernels: this.kernels, layers: this.layers, loss: compiled.loss, optimizer: compiled.optimizer, scratch: this.scratch };
   }
 
   // ---- inference --------------------------------------------------------------------------
 
   /** Loss (with penalties, as Keras reports it) and metrics over a dataset, in inference mode. */
   evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): EvaluationResult {
+    this.assertLive('evaluate');
     this.requireCompiled();
+    checkOptions<EvaluateOptions>('evaluate', options, { batchSize: 'number' });
     const batchSize = options.batchSize ?? 32;
     requireInteger('evaluate', 'batchSize', batchSize, 1);
     const inputs = this.inputRows(x, 'x');
     const targets = this.targetRows(y, 'y');
     if (inputs.rows !== targets.rows) throw new ShapeError(`evaluate: x has ${inputs.rows} samples but y has ${targets.rows}; expected the same number`);
-    return this.evaluateRows(inputs, targets, batchSize);
+    if (inputs.rows === 0) throw new ValueError('evaluate: x and y hold 0 samples; expected at least 1');
+    const result = this.evaluateRows(inputs, targets, batchSize);
+    if (!Number.isFinite(result.loss)) {
+      const broken = this.weights().find((w) => !this.kernels.allFinite(w.value.storage, w.value.size));
+      if (broken) {
+        throw new ValueError(`evaluate: the weight ${ownerName(this.layers, broken)}/${broken.name} holds NaN or ±Infinity, so the loss is ${result.loss}; the model is broken (set finite weights or rebuild it)`);
+      }
+    }
+    return result;
   }
 
   /** Mean loss (data loss + penalties) and metrics over rows, batch by batch; no gradient. */
@@ -382,7 +454,9 @@ export class Sequential implements TrainingModel {
 
   /** Outputs for x, in inference mode: a Tensor [n, ...outputShape]. */
   predict(x: TensorLike, options: EvaluateOptions = {}): Tensor {
+    this.assertLive('predict');
     this.requireLayers();
+    checkOptions<EvaluateOptions>('predict', options, { batchSize: 'number' });
     const batchSize = options.batchSize ?? 32;
     requireInteger('predict', 'batchSize', batchSize, 1);
     const inputs = this.inputRows(x, 'x');
@@ -422,12 +496,51 @@ export class Sequential implements TrainingModel {
     return this.compiled;
   }
 
-  /** Returns all of the model's memory: weights, optimizer state, buffers. */
+  /**
+   * Returns all of the model's memory: weights, optimizer state, buffers. Called while `fit`
+   * runs (from a callback, or without awaiting fit), it stops training after the current
+   * batch and disposes when fit returns. Any later use of the model is a DisposedError.
+   */
   dispose(): void {
+    if (this.disposed) return;
+    if (this.training) {
+      this.disposeWhenTrainingEnds = true;
+      this.stopTraining = true;
+      return;
+    }
     for (const layer of this.layers) layer.dispose();
     this.buffers.disposeAll();
-    this.compiled?.optimizer.dispose();
+    this.scratch.disposeAll();
+    if (this.compiled) {
+      this.compiled.optimizer.dispose();
+      this.compiled.optimizer.owner = null;
+    }
+    this.disposed = true;
   }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private assertLive(where: string): void {
+    if (this.disposed) {
+      throw new DisposedError(`${where}: the model '${this.name}' was disposed; its memory is returned, so build a new model`);
+    }
+  }
+}
+
+/** The callbacks option as a list, each checked to be a callback object. */
+function callbackList(option: FitOptions['callbacks']): Callback[] {
+  const list = option === undefined ? [] : Array.isArray(option) ? option : [option];
+  list.forEach((callback, i) => {
+    if (typeof callback === 'function') {
+      throw new ConfigError(`fit: callbacks[${i}] is a function; a callback is an object of hooks: wrap it as nn.callbacks.lambda({ onEpochEnd: fn })`);
+    }
+    if (callback === null || typeof callback !== 'object') {
+      throw new ConfigError(`fit: callbacks[${i}] must be a callback object such as nn.callbacks.earlyStopping(), got ${describe(callback)}`);
+    }
+  });
+  return list;
 }
 
 /** A stack of layers: `nn.sequential([layer, ...], { seed })`. */

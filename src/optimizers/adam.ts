@@ -17,7 +17,8 @@
 
 import type { Kernels, Storage } from '../backend/kernels.js';
 import { Optimizer } from './optimizer.js';
-import { requireNonNegative, requireUnitInterval } from '../arguments.js';
+import { requirePositive, requireUnitInterval } from '../arguments.js';
+import { checkOptions } from '../options.js';
 
 export interface AdamArgs {
   /** Step size (default 1e-3). */
@@ -26,7 +27,7 @@ export interface AdamArgs {
   beta1?: number;
   /** Decay of the second moment, in [0, 1) (default 0.999). */
   beta2?: number;
-  /** Added to sqrt(v̂) in the denominator, ≥ 0 (default 1e-7, as Keras). */
+  /** Added to sqrt(v̂) in the denominator, > 0 (default 1e-7, as Keras; 0 would divide by zero where v̂ = 0). */
   epsilon?: number;
 }
 
@@ -40,11 +41,13 @@ export class Adam extends Optimizer {
   readonly stateNames = ['m', 'v']; // the first and second moments
 
   /** `where` names the optimizer in error messages ('adamw' when AdamW builds on this). */
-  constructor({ learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: AdamArgs = {}, where = 'adam') {
+  constructor(args: AdamArgs = {}, where = 'adam') {
+    if (where === 'adam') checkOptions<AdamArgs>('adam', args, { learningRate: 'number', beta1: 'number', beta2: 'number', epsilon: 'number' });
+    const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = args;
     super(learningRate, where);
     requireUnitInterval(where, 'beta1', beta1);
     requireUnitInterval(where, 'beta2', beta2);
-    requireNonNegative(where, 'epsilon', epsilon);
+    requirePositive(where, 'epsilon', epsilon);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;

@@ -20,6 +20,7 @@
 
 import { Adam, type AdamArgs } from './adam.js';
 import { requireNonNegative } from '../arguments.js';
+import { checkOptions } from '../options.js';
 
 export interface AdamWArgs extends AdamArgs {
   /** Decay per unit of learning rate, ≥ 0 (default 0.004, as Keras). */
@@ -30,7 +31,9 @@ export class AdamW extends Adam {
   override readonly className: string = 'AdamW';
   override readonly weightDecay: number;
 
-  constructor({ weightDecay = 0.004, ...adamArgs }: AdamWArgs = {}) {
+  constructor(args: AdamWArgs = {}) {
+    checkOptions<AdamWArgs>('adamw', args, { learningRate: 'number', beta1: 'number', beta2: 'number', epsilon: 'number', weightDecay: 'number' });
+    const { weightDecay = 0.004, ...adamArgs } = args;
     super(adamArgs, 'adamw');
     requireNonNegative('adamw', 'weightDecay', weightDecay);
     this.weightDecay = weightDecay;

@@ -15,6 +15,7 @@
 import type { Kernels, Storage } from '../backend/kernels.js';
 import type { Weight } from '../core/weight.js';
 import type { Tensor } from '../tensor.js';
+import type { BufferPool } from '../core/buffer-pool.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { requireFinite } from '../arguments.js';
 
@@ -29,6 +30,11 @@ export abstract class Optimizer {
   abstract readonly className: string;
   /** Number of steps taken (calls to applyGradients). Adam's step t is iterations + 1. */
   iterations = 0;
+  /**
+   * The model compiled with this optimizer. Its state (moments, velocities) is kept per weight
+   * of that model, so one optimizer cannot serve two models: compile refuses a second one.
+   */
+  owner: object | null = null;
   private rate: number;
   private readonly state = new Map<Tensor, WeightState>();
 
@@ -69,6 +75,38 @@ export abstract class Optimizer {
     this.iterations = step;
   }
 
+  /**
+   * Copies the state (every buffer, and the step count) into `pool`, so that `restoreState`
+   * can undo a step whose update turned out not to be finite.
+   */
+  saveState(pool: BufferPool, weights: readonly Weight[]): void {
+    // State is made on first use; make it now, so that what is saved covers this step.
+    for (const w of weights) if (w.trainable) this.stateOf(w.value);
+    this.savedIterations = this.iterations;
+    this.savedEntries = this.state.size;
+    let i = 0;
+    for (const [value, { kernels, buffers }] of this.state) {
+      for (const buffer of buffers) kernels.copy(buffer, pool.get(stateKey(i++), 1, value.size).storage, value.size);
+    }
+  }
+
+  /** Puts back the state saved by `saveState`; state first created since then is freed. */
+  restoreState(pool: BufferPool): void {
+    let i = 0, entry = 0;
+    for (const [value, { kernels, buffers }] of this.state) {
+      if (entry++ >= this.savedEntries) {
+        for (const buffer of buffers) kernels.free(buffer);
+        this.state.delete(value);
+        continue;
+      }
+      for (const buffer of buffers) kernels.copy(pool.get(stateKey(i++), 1, value.size).storage, buffer, value.size);
+    }
+    this.iterations = this.savedIterations;
+  }
+
+  private savedIterations = 0;
+  private savedEntries = 0;
+
   /** Hyperparameters, with the names the factory takes: `sgd(opt.getConfig())` rebuilds it. */
   abstract getConfig(): Record<string, unknown>;
 
@@ -89,13 +127,13 @@ export abstract class Optimizer {
    * Copies of the state of one weight, in `stateNames` order; null before the weight's first
    * step (the state starts at 0 then). Saving a model with its optimizer reads this.
    */
-  getState(weight: Weight): Float32Array[] | null {
+  getStateValues(weight: Weight): Float32Array[] | null {
     const entry = this.state.get(weight.value);
     return entry ? entry.buffers.map((b) => b.view().slice(0, weight.value.size)) : null;
   }
 
   /** Sets the state of one weight (loading a model with its optimizer), one array per state name. */
-  setState(weight: Weight, values: readonly Float32Array[]): void {
+  setStateValues(weight: Weight, values: readonly Float32Array[]): void {
     if (values.length !== this.stateNames.length || values.some((v) => v.length !== weight.value.size)) {
       throw new ShapeError(`${this.className}: the state of '${weight.name}' is ${this.stateNames.length} arrays of ${weight.value.size} values (${this.stateNames.join(', ')}), got ${values.length} of ${values.map((v) => v.length).join(', ')}`);
     }
@@ -116,4 +154,11 @@ export abstract class Optimizer {
     }
     return entry.buffers;
   }
+}
+
+const STATE_KEYS: string[] = [];
+/** The pool key of the i-th saved state buffer (cached: saving runs every step). */
+function stateKey(i: number): string {
+  STATE_KEYS[i] ??= `optimizer state ${i}`;
+  return STATE_KEYS[i];
 }

@@ -11,14 +11,15 @@
 
 import type { Kernels, Storage } from '../backend/kernels.js';
 import { Optimizer } from './optimizer.js';
-import { requireNonNegative, requireUnitInterval } from '../arguments.js';
+import { requirePositive, requireUnitInterval } from '../arguments.js';
+import { checkOptions } from '../options.js';
 
 export interface RMSpropArgs {
   /** Step size (default 1e-3). */
   learningRate?: number;
   /** Decay of the running mean of g², in [0, 1) (default 0.9). */
   rho?: number;
-  /** Added to the mean square under the root, ≥ 0 (default 1e-7). */
+  /** Added to the mean square under the root, > 0 (default 1e-7; 0 would divide by zero where the mean square is 0). */
   epsilon?: number;
 }
 
@@ -28,10 +29,12 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
   readonly stateNames = ['rms']; // the mean square ms
 
-  constructor({ learningRate = 1e-3, rho = 0.9, epsilon = 1e-7 }: RMSpropArgs = {}) {
+  constructor(args: RMSpropArgs = {}) {
+    checkOptions<RMSpropArgs>('rmsprop', args, { learningRate: 'number', rho: 'number', epsilon: 'number' });
+    const { learningRate = 1e-3, rho = 0.9, epsilon = 1e-7 } = args;
     super(learningRate, 'rmsprop');
     requireUnitInterval('rmsprop', 'rho', rho);
-    requireNonNegative('rmsprop', 'epsilon', epsilon);
+    requirePositive('rmsprop', 'epsilon', epsilon);
     this.rho = rho;
     this.epsilon = epsilon;
   }

@@ -12,6 +12,7 @@
 import type { Kernels, Storage } from '../backend/kernels.js';
 import { Optimizer } from './optimizer.js';
 import { requireUnitInterval } from '../arguments.js';
+import { checkOptions } from '../options.js';
 import { ValueError } from '../errors.js';
 
 export interface SGDArgs {
@@ -29,7 +30,9 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   readonly stateNames: readonly string[];
 
-  constructor({ learningRate = 0.01, momentum = 0, nesterov = false }: SGDArgs = {}) {
+  constructor(args: SGDArgs = {}) {
+    checkOptions<SGDArgs>('sgd', args, { learningRate: 'number', momentum: 'number', nesterov: 'boolean' });
+    const { learningRate = 0.01, momentum = 0, nesterov = false } = args;
     super(learningRate, 'sgd');
     requireUnitInterval('sgd', 'momentum', momentum);
     if (typeof nesterov !== 'boolean') throw new ValueError(`sgd: nesterov must be a boolean, got ${String(nesterov)}`);

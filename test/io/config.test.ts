@@ -54,7 +54,7 @@ const anyLayer: fc.Arbitrary<Layer> = fc.oneof(denseLayer, batchNormLayer, dropo
 
 const optimizer = fc.oneof(
   fc.record({ learningRate: fc.double({ min: 1e-6, max: 1, noNaN: true }), momentum: fc.double({ min: 0, max: 0.99, noNaN: true }), nesterov: fc.boolean() }).map((a) => nn.optimizers.sgd(a)),
-  fc.record({ learningRate: fc.double({ min: 1e-6, max: 1, noNaN: true }), rho: fc.double({ min: 0, max: 0.99, noNaN: true }), epsilon: fc.double({ min: 0, max: 1e-3, noNaN: true }) }).map((a) => nn.optimizers.rmsprop(a)),
+  fc.record({ learningRate: fc.double({ min: 1e-6, max: 1, noNaN: true }), rho: fc.double({ min: 0, max: 0.99, noNaN: true }), epsilon: fc.double({ min: 1e-10, max: 1e-3, noNaN: true }) }).map((a) => nn.optimizers.rmsprop(a)),
   fc.record({ learningRate: fc.double({ min: 1e-6, max: 1, noNaN: true }), beta1: fc.double({ min: 0, max: 0.99, noNaN: true }), beta2: fc.double({ min: 0, max: 0.9999, noNaN: true }) }).map((a) => nn.optimizers.adam(a)),
   fc.record({ learningRate: fc.double({ min: 1e-6, max: 1, noNaN: true }), weightDecay: fc.double({ min: 0, max: 0.1, noNaN: true }) }).map((a) => nn.optimizers.adamw(a)),
 );

@@ -110,7 +110,7 @@ describe('what a checkpoint with the optimizer holds', () => {
     expect(wasmnn.training.dropoutSteps).toEqual({ [model.layers[2].name]: 10, [model.layers[4].name]: 10 });
     // the m of the first kernel is what the optimizer holds
     const m = new Float32Array(weights.buffer.slice(weights.byteOffset + modelBytes + 4, weights.byteOffset + modelBytes + 4 + 4 * 80));
-    expect(m).toEqual(model.optimizer.getState(model.weights()[0])![0]);
+    expect(m).toEqual(model.optimizer.getStateValues(model.weights()[0])![0]);
   });
 
   it('without the optimizer, the same load and fit do not continue exactly (the state matters)', async () => {

@@ -145,7 +145,7 @@ describe('the files', () => {
     const loaded = await nn.loadModel(dir, { compile: false, seed: 99 });
     expect(loaded.seed).toBe(99);
     expect(() => loaded.optimizer).toThrow(/compiled/);
-    await expect(nn.loadModel(dir, { compiled: true } as unknown as nn.LoadOptions)).rejects.toThrow(/unsupported option 'compiled'/);
+    await expect(nn.loadModel(dir, { compiled: true } as unknown as nn.LoadOptions)).rejects.toThrow(/loadModel: unknown option 'compiled'; did you mean 'compile'?/);
   });
 });
 
