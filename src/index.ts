@@ -25,6 +25,7 @@ export * as regularizers from './regularizers.js';
 export * as initializers from './initializers.js';
 export * as data from './data-api.js';
 export * as callbacks from './callbacks-api.js';
+export * as cluster from './cluster/index.js';
 export { loadModel, fromArtifacts, serialization, type LoadOptions, type SaveOptions, type ModelArtifacts, type Serialized } from './io/index.js';
 export { WasmnnError, ShapeError, ValueError, ConfigError, ModelFormatError, AliasError, BackendError, DisposedError, MemoryLimitError, NonFiniteLossError, DataError } from './errors.js';
 

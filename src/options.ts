@@ -99,6 +99,10 @@ function suggest(key: string, known: readonly string[]): string {
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   if (bestDistance <= Math.max(2, Math.floor(key.length / 3))) return `; did you mean '${best}'?`;
+  // A longer or shorter form of a known key: 'tolerance' for 'tol', 'verb' for 'verbose'.
+  const lower = key.toLowerCase();
+  const stem = known.find((k) => k.length >= 3 && (lower.startsWith(k.toLowerCase()) || k.toLowerCase().startsWith(lower)));
+  if (stem !== undefined) return `; did you mean '${stem}'?`;
   return `; expected one of ${known.join(', ')}`;
 }
 

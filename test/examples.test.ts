@@ -17,6 +17,10 @@ import { run as earlyStopping } from '../examples/early-stopping.js';
 import { run as learningRate } from '../examples/learning-rate.js';
 import { run as crossValidation } from '../examples/cross-validation.js';
 import { run as adamw } from '../examples/adamw.js';
+import { run as kmeansStudy } from '../examples/kmeans.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Quick mode, with the printed lines collected instead of shown. */
 function quick(): StudyOptions & { lines: string[] } {
@@ -169,5 +173,28 @@ describe('examples/ (quick mode)', () => {
       expect(r.blankRatio, r.name).toBeCloseTo(r.decayFactor, 4);
     }
     expect(adamW[adamW.length - 1].kernelNorm).toBeLessThan(adam.kernelNorm);
+  });
+
+  it('kmeans: clusters the digits far above chance, the network beats named clusters, inertia falls with k, the SVG holds ten centroids', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmnn-kmeans-'));
+    try {
+      const options = { ...quick(), svgPath: join(dir, 'kmeans.svg') };
+      const r = await kmeansStudy(options);
+      expect(options.lines.join('\n')).toContain('Purity');
+      expectFinite([r.inertia, r.purity, r.clusterAccuracy, r.networkAccuracy, ...r.elbow.map((e) => e.inertia)], 'kmeans');
+      expect(r.majority).toHaveLength(10);
+      expect(r.majority.reduce((s, m) => s + m.size, 0)).toBe(r.n);
+      // Chance purity on ten balanced digits is about 0.1; k-means finds much of the structure.
+      expect(r.purity, `purity ${r.purity}`).toBeGreaterThan(0.4);
+      expect(r.clusterAccuracy).toBeGreaterThan(0.4);
+      expect(r.networkAccuracy, `network ${r.networkAccuracy} vs clusters ${r.clusterAccuracy}`).toBeGreaterThan(r.clusterAccuracy);
+      for (let i = 1; i < r.elbow.length; i++) expect(r.elbow[i].inertia).toBeLessThan(r.elbow[i - 1].inertia);
+      const svg = readFileSync(r.svgPath!, 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg.match(/<g transform="translate/g)).toHaveLength(10);
+      expect(svg.match(/<circle/g)).toHaveLength(r.elbow.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getBackend, kernels, setBackend, type BackendName } from '../src/backend/backend.js';
-import { ConfigError, DisposedError, ShapeError, ValueError } from '../src/errors.js';
+import { ConfigError, DisposedError, ShapeError } from '../src/errors.js';
 import { tensor, type NestedArray } from '../src/tensor.js';
 
 /** Nested arrays of a random shape (rank 1..4, dimensions 1..5) with their shape. */
