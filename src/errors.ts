@@ -20,6 +20,13 @@ export class ValueError extends WasmnnError {}
 /** A configuration is invalid: unknown name, missing compile, wrong option type. */
 export class ConfigError extends WasmnnError {}
 
+/**
+ * A saved model's files do not hold what the format promises: unreadable JSON, a missing or
+ * mistyped field, or weight bytes that do not match the manifest (truncated, extra, a shape
+ * that disagrees with the layer, a weight listed twice or not at all).
+ */
+export class ModelFormatError extends WasmnnError {}
+
 /** A data file is malformed: a bad magic number, an unknown type code, a length that disagrees with its header, a missing file. */
 export class DataError extends WasmnnError {}
 

@@ -24,9 +24,10 @@ export * as optimizers from './optimizers/index.js';
 export * as regularizers from './regularizers.js';
 export * as initializers from './initializers.js';
 export * as data from './data-api.js';
-export * as callbacks from './callbacks/index.js';
+export * as callbacks from './callbacks-api.js';
 export * as cluster from './cluster/index.js';
-export { WasmnnError, ShapeError, ValueError, ConfigError, AliasError, BackendError, DisposedError, MemoryLimitError, NonFiniteLossError, DataError } from './errors.js';
+export { loadModel, fromArtifacts, serialization, type LoadOptions, type SaveOptions, type ModelArtifacts, type Serialized } from './io/index.js';
+export { WasmnnError, ShapeError, ValueError, ConfigError, ModelFormatError, AliasError, BackendError, DisposedError, MemoryLimitError, NonFiniteLossError, DataError } from './errors.js';
 
 /** Memory of the active backend: bytes in use, bytes reserved, live allocations. */
 export function memoryStats(): MemoryStats {

@@ -32,6 +32,8 @@ import { ConfigError, ShapeError, formatShape } from './errors.js';
 export type Initializer = ((shape: number[], random: Random) => Float32Array) & {
   /** Serialized class name, as TensorFlow.js registers it: 'GlorotUniform', 'Zeros', ... */
   readonly className: string;
+  /** Keras config: `{ seed: null }` for the random ones (they draw from the model seed), `{}` for constants. */
+  getConfig(): Record<string, unknown>;
 };
 
 /** Stddev of a standard normal truncated to [-2, 2]; dividing by it restores the stddev. */
@@ -71,13 +73,13 @@ function varianceScaling(className: string, scale: number, mode: FanMode, distri
     }
     return out;
   };
-  return Object.assign(init, { className });
+  return Object.assign(init, { className, getConfig: () => ({ seed: null }) });
 }
 
 function constant(className: string, value: number): Initializer {
   const init = (shape: number[], _random: Random): Float32Array =>
     new Float32Array(sizeOf(checkShape(shape, className))).fill(value);
-  return Object.assign(init, { className });
+  return Object.assign(init, { className, getConfig: () => ({}) });
 }
 
 /** Uniform in ±sqrt(6/(fanIn+fanOut)) (Glorot & Bengio 2010); Keras's Dense default. */

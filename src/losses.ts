@@ -50,8 +50,8 @@ const EPSILON = 1e-7;
 /** Resolves a loss name (camelCase or Keras snake_case). */
 export function getLoss(name: string): LossName {
   if ((LOSSES as readonly string[]).includes(name)) return name as LossName;
-  const alias = ALIASES[name];
-  if (alias) return alias;
+  // hasOwn: a name such as 'constructor' must not find Object.prototype's
+  if (Object.hasOwn(ALIASES, name)) return ALIASES[name];
   throw new ConfigError(`compile: unknown loss '${name}'; expected one of ${LOSSES.join(', ')} (or ${Object.keys(ALIASES).join(', ')})`);
 }
 

@@ -17,9 +17,9 @@ export type MetricName = (typeof METRICS)[number];
 const ALIASES: Record<string, MetricName> = { accuracy: 'accuracy', acc: 'accuracy' };
 
 export function getMetric(name: string): MetricName {
-  const metric = ALIASES[name];
-  if (metric === undefined) throw new ConfigError(`compile: unknown metric '${name}'; expected one of ${METRICS.join(', ')}`);
-  return metric;
+  // hasOwn: a name such as 'constructor' must not find Object.prototype's
+  if (!Object.hasOwn(ALIASES, name)) throw new ConfigError(`compile: unknown metric '${name}'; expected one of ${METRICS.join(', ')}`);
+  return ALIASES[name];
 }
 
 /** Σ_i accuracy_i over the batch (a count of correct samples, fractional for binary). */

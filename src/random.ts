@@ -27,6 +27,12 @@ export function mixKey(...words: number[]): number {
   return h;
 }
 
+/** Where a generator stands: its four state words, and the second normal draw it kept. */
+export interface RandomState {
+  words: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 /** A seeded generator (xoshiro128**, state seeded by splitmix32 from one integer seed). */
 export class Random {
   private s0: number;
@@ -100,6 +106,17 @@ export class Random {
       const z = this.normal();
       if (Math.abs(z) <= 2) return mean + stddev * z;
     }
+  }
+
+  /** The generator's state: continuing from it with `setState` gives the same stream. */
+  getState(): RandomState {
+    return { words: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+  }
+
+  /** Puts the generator back in a state `getState` returned. */
+  setState(state: RandomState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.words.map((w) => w >>> 0);
+    this.spareNormal = state.spareNormal;
   }
 
   /** Shuffles `array` in place (Fisher–Yates) and returns it. */

@@ -50,6 +50,28 @@ describe('wasmnn in Chromium', () => {
     expect(inBrowser.loss[4]).toBeLessThan(inBrowser.loss[0]);
   });
 
+  it('loads a model saved by Node from its URL, fetching weights.bin beside it, and predicts bit for bit the same', async () => {
+    await nn.setBackend('wasm', { relaxed: false });
+    const model = nn.sequential([
+      nn.layers.dense({ units: 16, activation: 'relu', inputShape: [3] }),
+      nn.layers.batchNormalization({ momentum: 0.9 }),
+      nn.layers.dense({ units: 2, activation: 'softmax' }),
+    ], { seed: 77 });
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const x = Array.from({ length: 32 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 5) / 5]);
+    await model.fit(x, x.map((row) => (row[0] > 0 ? 1 : 0)), { epochs: 2, batchSize: 8, verbose: 0 });
+    await model.save(join(root, 'dist', 'e2e-model')); // served by the test server, under dist/
+    const inNode = Array.from(model.predict(x).data);
+    // A string, so that vitest leaves the page's dynamic import alone.
+    const inBrowser = await page.evaluate(`(async () => {
+      const web = await import('/dist/src/index.js');
+      await web.setBackend('wasm', { relaxed: false });
+      const loaded = await web.loadModel('/dist/e2e-model/model.json');
+      return Array.from(loaded.predict(${JSON.stringify(x)}).data);
+    })()`);
+    expect(inBrowser).toEqual(inNode);
+  });
+
   it('loads the relaxed-SIMD (FMA) build where the browser has it, and trains to within rounding of Node', async () => {
     const inBrowser = (await page.evaluate((relaxed) => (window as unknown as { runScenario(r: boolean): Promise<unknown> }).runScenario(relaxed), true)) as ScenarioResult;
     const inNode = (await runScenario(nn, false)) as ScenarioResult;

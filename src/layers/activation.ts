@@ -67,7 +67,7 @@ export class Activation extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { name: this.name, activation: this.activation };
+    return { ...super.getConfig(), activation: this.activation };
   }
 }
 

@@ -146,7 +146,7 @@ export class BatchNormalization extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { name: this.name, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
   }
 }
 

@@ -151,15 +151,18 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
+    // Initializers and regularizers as { className, config }, so each can be rebuilt.
+    const serialized = (o: { className: string; getConfig(): Record<string, unknown> } | null) =>
+      o === null ? null : { className: o.className, config: o.getConfig() };
     return {
-      name: this.name,
+      ...super.getConfig(),
       units: this.units,
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer.className,
-      biasInitializer: this.biasInitializer.className,
-      kernelRegularizer: this.kernelRegularizer?.getConfig() ?? null,
-      biasRegularizer: this.biasRegularizer?.getConfig() ?? null,
+      kernelInitializer: serialized(this.kernelInitializer),
+      biasInitializer: serialized(this.biasInitializer),
+      kernelRegularizer: serialized(this.kernelRegularizer),
+      biasRegularizer: serialized(this.biasRegularizer),
     };
   }
 }

@@ -46,8 +46,11 @@ export class Dropout extends Layer {
   /** The seed the masks use: this layer's own, else the model's (set by build). */
   private maskSeed = 0;
   private layerIndex = 0;
-  /** Training forward calls so far; each one draws a new mask. */
-  private step = 0;
+  /**
+   * Training forward calls so far; each one draws a new mask. A checkpoint saved with its
+   * optimizer keeps it, so a resumed fit draws the masks the uninterrupted one would have.
+   */
+  step = 0;
   /** The mask of the last training forward pass (null after an inference pass). */
   private lastMask: Batch | null = null;
   private forwardDone = false;
@@ -121,7 +124,7 @@ export class Dropout extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { name: this.name, rate: this.rate, seed: this.seed, variant: this.variant };
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed, variant: this.variant };
   }
 }
 

@@ -207,9 +207,16 @@ export abstract class Layer {
     return [...this.weightList];
   }
 
-  /** Keras-style config (the constructor arguments), used by summary and save. */
+  /**
+   * Keras-style config (the constructor arguments), used by summary and save. Every layer
+   * starts with Keras's base fields: wasmnn layers are always trainable float32, and the
+   * first layer carries its input shape with a null batch dimension.
+   */
   getConfig(): Record<string, unknown> {
-    return { name: this.name };
+    const config: Record<string, unknown> = { name: this.name, trainable: true };
+    if (this.declaredInputShape) config.batchInputShape = [null, ...this.declaredInputShape];
+    config.dtype = 'float32';
+    return config;
   }
 
   /** Frees the layer's weights and buffers. Using the layer afterwards is a DisposedError. */

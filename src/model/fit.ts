@@ -16,11 +16,11 @@ import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress.js';
 import type { BufferPool } from '../core/buffer-pool.js';
 import { accuracySum, type MetricName } from '../metrics.js';
-import type { Random } from '../random.js';
 import { NonFiniteLossError, ValueError } from '../errors.js';
 import { requireFinite, requireInteger } from '../arguments.js';
 import { gatherRows, type RowMatrix } from './data.js';
 import { trainStep, type Network } from './train-step.js';
+import type { SampleOrder } from './sample-order.js';
 
 /** The options of `fit`, checked, with Keras's defaults filled in. */
 export interface FitSettings {
@@ -69,13 +69,11 @@ export interface FitRun {
   metrics: readonly MetricName[];
   /** The model's buffers for the batch inputs, targets and loss gradient. */
   buffers: BufferPool;
-  /** The stream that shuffles the sample order. */
-  shuffleRandom: Random;
+  /** The order the samples are visited in, shuffled each epoch (sample-order.ts). */
+  sampleOrder: SampleOrder;
   /** Loss and metrics over a dataset in inference mode (for validation). */
   evaluate(inputs: RowMatrix, targets: RowMatrix): Logs;
   callbacks: Callback[];
-  /** The sample order, shuffled in place each epoch. */
-  order: Int32Array;
   /** Whether any weight has a penalty (then the logs show regularization_loss). */
   hasPenalties: boolean;
 }
@@ -124,8 +122,8 @@ async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, cal
   const samples = inputs.rows;
   const steps = Math.ceil(samples / batchSize);
   const trackAccuracy = metrics.includes('accuracy');
-  const order = run.order;
-  if (shuffle) run.shuffleRandom.shuffle(order);
+  const { order } = run.sampleOrder;
+  if (shuffle) run.sampleOrder.shuffle();
   let lossSum = 0, penaltySum = 0, correct = 0, seen = 0;
   for (let step = 0; step < steps; step++) {
     await callAll(callbacks, 'onBatchBegin', step, {});

@@ -27,8 +27,11 @@ import { requireInteger } from '../arguments.js';
 import { checkOptions, describe } from '../options.js';
 import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
 import { fitLoop, fitSettings, type FitData } from './fit.js';
+import { SampleOrder, type ShuffleRecord } from './sample-order.js';
 import { fusedOutputLayer, ownerName, penaltyOf, type Network } from './train-step.js';
 import { formatSummary } from './summary.js';
+import { toArtifacts, type ModelArtifacts, type SaveOptions } from '../io/artifacts.js';
+import { saveModel } from '../io/save.js';
 
 export interface SequentialOptions {
   /** Seed for initializers, shuffling and dropout masks. Default: drawn from `setSeed`'s stream. */
@@ -64,8 +67,20 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Callback objects (see callbacks/callback.ts). */
   callbacks?: Callback[] | Callback;
-  /** Epoch to start from, for resuming (default 0). */
+  /**
+   * Epoch to start from (default 0). After loading a checkpoint saved with its optimizer,
+   * `initialEpoch: model.resumeEpoch` continues that training exactly: the sample order and
+   * the dropout masks pick up where they stopped.
+   */
   initialEpoch?: number;
+}
+
+/** Where a fit stands at the end of an epoch, beyond the weights and the optimizer's state. */
+export interface TrainingState {
+  /** The epoch that ended (counted from 0). */
+  epoch: number;
+  /** How to put the sample order back (null when the model has not been fit). */
+  shuffle: ShuffleRecord | null;
 }
 
 export interface EvaluateOptions {
@@ -97,6 +112,10 @@ export class Sequential implements TrainingModel {
   private compiled: Compiled | null = null;
   private backend: Kernels | null = null;
   private readonly shuffleRandom: Random;
+  /** The sample order of the current (or last) fit. */
+  private sampleOrder: SampleOrder | null = null;
+  /** Where a loaded checkpoint left training, until a fit continues from it. */
+  private resume: TrainingState | null = null;
   /** Model-owned batch buffers: inputs 'x', targets 't', loss gradient 'grad'. */
   private readonly buffers = new BufferPool(() => this.kernels);
   /** Copies the training step keeps to undo a non-finite step. */
@@ -178,6 +197,43 @@ export class Sequential implements TrainingModel {
 
   get loss(): LossName {
     return this.requireCompiled().loss;
+  }
+
+  /** What compile was given, resolved (null before compile); saving writes it as the training config. */
+  get compiledOptions(): Readonly<Compiled> | null {
+    return this.compiled;
+  }
+
+  // ---- save (thin wrappers over io/) ------------------------------------------------------
+
+  /** Where training stands at the end of `epoch`, for a checkpoint (io/ saves it). */
+  trainingState(epoch: number): TrainingState {
+    return { epoch, shuffle: this.sampleOrder?.record() ?? null };
+  }
+
+  /** The last epoch the last fit completed (null before any). */
+  get lastEpoch(): number | null {
+    return this.history?.epoch.at(-1) ?? null;
+  }
+
+  /** Puts back where a checkpoint left training (io/ calls this when loading one). */
+  restoreTrainingState(state: TrainingState): void {
+    this.resume = { epoch: state.epoch, shuffle: state.shuffle };
+  }
+
+  /** The epoch to continue from: a loaded checkpoint's last epoch + 1, else 0. */
+  get resumeEpoch(): number {
+    return this.resume === null ? 0 : this.resume.epoch + 1;
+  }
+
+  /** The model as TensorFlow.js ModelArtifacts: { modelTopology, weightSpecs, weightData, ... }. */
+  toArtifacts(options: SaveOptions = {}): ModelArtifacts {
+    return toArtifacts(this, options);
+  }
+
+  /** Writes model.json and weights.bin into `dir` (Node), in the TensorFlow.js layers format. */
+  async save(dir: string, options: SaveOptions = {}): Promise<void> {
+    await saveModel(this, dir, options);
   }
 
   compile(options: CompileOptions): void {
@@ -282,6 +338,10 @@ export class Sequential implements TrainingModel {
     }
     const data = this.fitData(x, y, options.validationData, settings.validationSplit);
     this.checkBatches(data.inputs.rows, settings.batchSize);
+    // Continuing a loaded checkpoint: its sample order, if this fit starts right after it.
+    const resume = this.resume !== null && settings.initialEpoch === this.resume.epoch + 1 ? this.resume.shuffle : null;
+    this.resume = null;
+    this.sampleOrder = new SampleOrder(this.shuffleRandom, data.inputs.rows, resume);
     this.training = true;
     try {
       return await fitLoop({
@@ -289,10 +349,9 @@ export class Sequential implements TrainingModel {
         network: this.network(compiled),
         metrics: compiled.metrics,
         buffers: this.buffers,
-        shuffleRandom: this.shuffleRandom,
+        sampleOrder: this.sampleOrder,
         evaluate: (inputs, targets) => this.evaluateRows(inputs, targets, settings.batchSize),
         callbacks,
-        order: Int32Array.from({ length: data.inputs.rows }, (_, i) => i),
         hasPenalties: this.weights().some((w) => w.regularizer !== null),
       }, data, settings);
     } finally {

@@ -38,7 +38,7 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   /** Decoupled weight decay per unit of learning rate: 0 for Adam, set by AdamW. */
   readonly weightDecay: number = 0;
-  protected readonly stateBuffers = 2; // the moments m and v
+  readonly stateNames = ['m', 'v']; // the first and second moments
 
   /** `where` names the optimizer in error messages ('adamw' when AdamW builds on this). */
   constructor(args: AdamArgs = {}, where = 'adam') {

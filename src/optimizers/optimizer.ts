@@ -118,8 +118,30 @@ export abstract class Optimizer {
     this.state.clear();
   }
 
-  /** Number of state buffers per weight, each the weight's size (SGD with momentum 1, Adam 2). */
-  protected abstract readonly stateBuffers: number;
+  /**
+   * The state buffers each weight gets, each the weight's size, named as TensorFlow.js names
+   * them in a saved model ('<weight>/m', '<weight>/v' for Adam): SGD with momentum has one,
+   * Adam two, plain SGD none.
+   */
+  abstract readonly stateNames: readonly string[];
+
+  /**
+   * Copies of the state of one weight, in `stateNames` order; null before the weight's first
+   * step (the state starts at 0 then). Saving a model with its optimizer reads this.
+   */
+  getStateValues(weight: Weight): Float32Array[] | null {
+    const entry = this.state.get(weight.value);
+    return entry ? entry.buffers.map((b) => b.view().slice(0, weight.value.size)) : null;
+  }
+
+  /** Sets the state of one weight (loading a model with its optimizer), one array per state name. */
+  setStateValues(weight: Weight, values: readonly Float32Array[]): void {
+    if (values.length !== this.stateNames.length || values.some((v) => v.length !== weight.value.size)) {
+      throw new ShapeError(`${this.className}: the state of '${weight.name}' is ${this.stateNames.length} arrays of ${weight.value.size} values (${this.stateNames.join(', ')}), got ${values.length} of ${values.map((v) => v.length).join(', ')}`);
+    }
+    const buffers = this.stateOf(weight.value);
+    for (let i = 0; i < values.length; i++) buffers[i].view().set(values[i]);
+  }
 
   /** Applies the update to w (n values) from g, with `state` as allocated for this weight. */
   protected abstract update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, step: number): void;
@@ -129,7 +151,7 @@ export abstract class Optimizer {
     let entry = this.state.get(value);
     if (entry === undefined) {
       const kernels = value.backend;
-      entry = { kernels, buffers: Array.from({ length: this.stateBuffers }, () => kernels.alloc(value.size)) };
+      entry = { kernels, buffers: this.stateNames.map(() => kernels.alloc(value.size)) };
       this.state.set(value, entry);
     }
     return entry.buffers;

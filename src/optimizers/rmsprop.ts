@@ -27,7 +27,7 @@ export class RMSprop extends Optimizer {
   readonly className = 'RMSprop';
   readonly rho: number;
   readonly epsilon: number;
-  protected readonly stateBuffers = 1; // the mean square ms
+  readonly stateNames = ['rms']; // the mean square ms
 
   constructor(args: RMSpropArgs = {}) {
     checkOptions<RMSpropArgs>('rmsprop', args, { learningRate: 'number', rho: 'number', epsilon: 'number' });

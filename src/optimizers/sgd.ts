@@ -28,7 +28,7 @@ export class SGD extends Optimizer {
   readonly className = 'SGD';
   readonly momentum: number;
   readonly nesterov: boolean;
-  protected readonly stateBuffers: number;
+  readonly stateNames: readonly string[];
 
   constructor(args: SGDArgs = {}) {
     checkOptions<SGDArgs>('sgd', args, { learningRate: 'number', momentum: 'number', nesterov: 'boolean' });
@@ -38,7 +38,7 @@ export class SGD extends Optimizer {
     if (typeof nesterov !== 'boolean') throw new ValueError(`sgd: nesterov must be a boolean, got ${String(nesterov)}`);
     this.momentum = momentum;
     this.nesterov = nesterov;
-    this.stateBuffers = momentum === 0 ? 0 : 1; // the velocity v
+    this.stateNames = momentum === 0 ? [] : ['momentum']; // the velocity v
   }
 
   protected update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number): void {

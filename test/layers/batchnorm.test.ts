@@ -5,6 +5,8 @@ import { ReferenceKernels } from '../../src/backend/reference.js';
 import { Float64ReferenceKernels } from '../helpers/backends.js';
 import { loadWasmKernels } from '../../src/backend/wasm.js';
 import { BatchNormalization, batchNormalization } from '../../src/layers/batchnorm.js';
+import { layerClasses } from '../../src/io/layer-classes.js';
+import { serialize } from '../../src/io/registry.js';
 import type { Weight } from '../../src/core/weight.js';
 import { Random } from '../../src/random.js';
 import { ShapeError, ValueError } from '../../src/errors.js';
@@ -268,9 +270,9 @@ describe('BatchNormalization weights, config and errors', () => {
 
   it('getConfig uses the Keras field names and defaults, and round-trips', () => {
     const config = batchNormalization({ name: 'bn' }).getConfig();
-    expect(config).toEqual({ name: 'bn', momentum: 0.99, epsilon: 1e-3, center: true, scale: true });
+    expect(config).toEqual({ name: 'bn', trainable: true, dtype: 'float32', momentum: 0.99, epsilon: 1e-3, center: true, scale: true });
     const custom = new BatchNormalization({ name: 'bn2', momentum: 0.9, epsilon: 1e-5, center: false, scale: true });
-    expect(new BatchNormalization(custom.getConfig()).getConfig()).toEqual(custom.getConfig());
+    expect(layerClasses.fromConfig(serialize(custom), 'test').getConfig()).toEqual(custom.getConfig()); // through the className registry
   });
 
   it('rejects bad arguments and shapes with typed errors', () => {

@@ -4,6 +4,8 @@ import type { Kernels } from '../../src/backend/kernels.js';
 import { ReferenceKernels } from '../../src/backend/reference.js';
 import { loadWasmKernels } from '../../src/backend/wasm.js';
 import { Dropout, dropout, type DropoutArgs } from '../../src/layers/dropout.js';
+import { layerClasses } from '../../src/io/layer-classes.js';
+import { serialize } from '../../src/io/registry.js';
 import { Random } from '../../src/random.js';
 import { ConfigError, ValueError } from '../../src/errors.js';
 import { batchOf, buildLayer, copyOut, randomValues } from '../helpers/layers.js';
@@ -208,9 +210,9 @@ describe('Dropout arguments and config', () => {
   });
 
   it('getConfig has the Keras fields and round-trips', () => {
-    expect(dropout({ rate: 0.3, name: 'd' }).getConfig()).toEqual({ name: 'd', rate: 0.3, seed: null, variant: 'inverted' });
+    expect(dropout({ rate: 0.3, name: 'd' }).getConfig()).toEqual({ name: 'd', trainable: true, dtype: 'float32', rate: 0.3, seed: null, variant: 'inverted' });
     const layer = new Dropout({ rate: 0.25, seed: 5, variant: 'classic', name: 'd2' });
-    expect(new Dropout(layer.getConfig() as unknown as DropoutArgs).getConfig()).toEqual(layer.getConfig());
+    expect(layerClasses.fromConfig(serialize(layer), 'test').getConfig()).toEqual(layer.getConfig()); // through the className registry
   });
 
   it('has no weights and keeps the input shape', () => {
