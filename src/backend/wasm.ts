@@ -338,11 +338,13 @@ export async function loadWasmKernels(options: WasmOptions = {}): Promise<WasmKe
  * asked for (`relaxed` or plain SIMD, by its `isRelaxed` export) and that it has a code for
  * every activation kind. `file` names the build in errors.
  */
-export async function instantiateKernels(build: BufferSource | WebAssembly.Module, relaxed: boolean, file: string): Promise<WasmKernels> {
+// `build` is the module's bytes or a compiled WebAssembly.Module. It is typed without naming
+// WebAssembly or BufferSource, so that the published declarations need no DOM lib.
+export async function instantiateKernels(build: Uint8Array | ArrayBuffer | object, relaxed: boolean, file: string): Promise<WasmKernels> {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
   let instance: WebAssembly.Instance;
   try {
-    const module = build instanceof WebAssembly.Module ? build : await WebAssembly.compile(build);
+    const module = build instanceof WebAssembly.Module ? build : await WebAssembly.compile(build as Uint8Array<ArrayBuffer>);
     instance = await WebAssembly.instantiate(module, { env: { memory } });
   } catch (error) {
     throw new BackendError(`wasmnn: ${file} is not a kernels build this engine runs; run \`npm run build\` (${(error as Error).message})`);
