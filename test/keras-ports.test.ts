@@ -380,6 +380,7 @@ describe('lesson 004: dropout with model.add, binary output', () => {
     model.add(dropout({ rate: 0.5 }));
     // model.add(layers.Dense(1, activation='sigmoid'))
     model.add(dense({ units: 1, activation: 'sigmoid' }));
+    // The lesson's cell ends with the model; compiled and fitted here as that IMDB example usually is:
     // model.compile(optimizer='rmsprop', loss='binary_crossentropy', metrics=['accuracy'])
     model.compile({ optimizer: 'rmsprop', loss: 'binary_crossentropy', metrics: ['accuracy'] });
     // model.fit(x_train, y_train, epochs=20, batch_size=512, validation_split=0.2)
