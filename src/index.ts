@@ -14,10 +14,11 @@ import type { MemoryStats } from './backend/kernels.js';
 
 export { ready, setBackend, getBackend, getBackendInfo, type BackendName } from './backend/backend.js';
 export type { MemoryStats } from './backend/kernels.js';
-export { Tensor, tensor, zeros, tidy, keep, type TensorLike, type NestedArray } from './tensor.js';
+export { Tensor, tensor, zeros, tidy, keep, type TensorLike, type NumericArray, type NestedArray } from './tensor.js';
+export * as random from './random-tensors.js';
 export { Sequential, sequential, type SequentialOptions, type CompileOptions, type FitOptions, type EvaluateOptions } from './model/sequential.js';
 export { setSeed } from './random.js';
-export { History } from './callbacks/history.js';
+export { History, type TrainingParams } from './callbacks/history.js';
 export type { Callback, Logs, TrainingModel } from './callbacks/callback.js';
 export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';

@@ -8,6 +8,7 @@
 
 import type { Callback, Logs } from './callback.js';
 import { checkOptions } from '../options.js';
+import { ConfigError } from '../errors.js';
 
 type Hook<A extends unknown[]> = (...args: A) => void | Promise<void>;
 
@@ -22,6 +23,9 @@ export interface LambdaArgs {
 
 /** A callback from functions: any of onTrainBegin, onEpochBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd. */
 export function lambda(args: LambdaArgs): Callback {
+  if (typeof args === 'function') {
+    throw new ConfigError('lambda: hooks are passed by name, as in lambda({ onEpochEnd: (epoch, logs) => ... }); got a bare function');
+  }
   checkOptions<LambdaArgs>('lambda', args, {
     onTrainBegin: 'function', onEpochBegin: 'function', onBatchBegin: 'function',
     onBatchEnd: 'function', onEpochEnd: 'function', onTrainEnd: 'function',

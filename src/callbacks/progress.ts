@@ -28,14 +28,19 @@ function defaultOutput(): Output {
   return { isTTY: false, write: (text) => console.log(text.replace(/\n$/, '')) };
 }
 
+/** Metric names in Keras's display order: training metrics by name, then validation metrics. */
+export function displayOrder(names: string[]): string[] {
+  return [...names].sort((a, b) => Number(a.startsWith('val_')) - Number(b.startsWith('val_')) || a.localeCompare(b));
+}
+
 /** Formats logs as Keras does: training metrics sorted by name, then validation metrics. */
 export function formatLogs(logs: Logs): string {
-  const keys = Object.keys(logs).filter((k) => k !== 'batch' && k !== 'size');
-  keys.sort((a, b) => Number(a.startsWith('val_')) - Number(b.startsWith('val_')) || a.localeCompare(b));
+  const keys = displayOrder(Object.keys(logs).filter((k) => k !== 'batch' && k !== 'size'));
   return keys.map((k) => `${k}: ${formatNumber(logs[k])}`).join(' - ');
 }
 
-function formatNumber(v: number): string {
+/** A logged number as Keras prints it: 4 decimals, or 4 significant digits in exponent form when tiny or huge. */
+export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(4);
   return v.toFixed(4);

@@ -11,12 +11,12 @@
  * memory with the input and the input is never written.
  */
 
-import { Tensor, tensor, sizeOf, type NestedArray, type TensorLike } from '../tensor.js';
+import { Tensor, tensor, sizeOf, type NestedArray, type NumericArray, type TensorLike } from '../tensor.js';
 import { nestedShape, readNested } from '../core/nested.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 
 /** A flat array of numbers: row i is values [i·rowSize, (i+1)·rowSize). */
-export type FlatArray = Float32Array | Float64Array | Int32Array | Uint8Array | number[];
+export type FlatArray = NumericArray | number[];
 
 /** Any data whose samples are rows: a Tensor, nested arrays, or a flat array. */
 export type Rows = Tensor | FlatArray | NestedArray[];
@@ -54,12 +54,19 @@ function naturalRowSize(data: Tensor | NestedArray[]): number {
   return sizeOf(nestedShape(data.length > 0 ? data[0] : 0));
 }
 
+/** Data read for a model: its shape and its values as float32. */
+export interface ShapedValues {
+  shape: number[];
+  /** The values (for a Tensor, its live view: call again after allocations). */
+  values: () => Float32Array;
+}
+
 /**
  * The shape and float32 values of any input `fit` accepts: a Tensor (its live view: re-read
  * after allocations), a Float32Array (as it is), another typed array (one float32 copy) or
  * nested arrays (read by core/nested.ts).
  */
-export function readValues(data: TensorLike, argument: string): { shape: number[]; values: () => Float32Array } {
+export function readValues(data: TensorLike, argument: string): ShapedValues {
   if (data instanceof Tensor) return { shape: [...data.shape], values: () => data.data };
   if (data instanceof Float32Array) return { shape: [data.length], values: () => data };
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {

@@ -64,6 +64,9 @@ export function layerArgs<T>(where: string, args: T, spec: OptionSpec<T>, positi
     const shown = typeof args === 'string' ? `'${args}'` : String(args);
     throw new ConfigError(`${where}: options are passed by name, as in ${where}({ ${String(positional)}: ${shown} })`);
   }
+  if (positional !== undefined && (args === undefined || args === null)) {
+    throw new ConfigError(`${where}: options are required, at least ${where}({ ${String(positional)}: ... })`);
+  }
   checkOptions(where, args, spec);
   return args;
 }
@@ -122,9 +125,7 @@ export abstract class Layer {
    */
   build(inputShape: number[], context: BuildContext, owner: object = context): void {
     this.assertLive();
-    if (this.owner !== null && this.owner !== owner) {
-      throw new ConfigError(`${this.name}: this layer already belongs to another model; layers cannot be shared between models, so create a new ${this.className} for each`);
-    }
+    this.assertOwnable(owner);
     if (this.built) throw new ConfigError(`${this.name}: the layer is already built`);
     this.kernels = context.kernels;
     this.random = context.random;
@@ -139,6 +140,37 @@ export abstract class Layer {
     }
     this.owner = owner;
     this.built = true;
+  }
+
+  /**
+   * Makes the layer part of `owner` before it is built: a model whose first layer has no
+   * inputShape builds its layers later, but a layer still belongs to one model from the
+   * moment it is added, so adding it to a second one is refused here, not at the build.
+   */
+  attachTo(owner: object): void {
+    this.assertLive();
+    this.assertOwnable(owner);
+    this.owner = owner;
+  }
+
+  private assertOwnable(owner: object): void {
+    if (this.owner !== null && this.owner !== owner) {
+      throw new ConfigError(`${this.name}: this layer already belongs to another model; layers cannot be shared between models, so create a new ${this.className} for each`);
+    }
+  }
+
+  /**
+   * Undoes `build`: frees the weights and buffers and leaves the layer unbuilt, still in its
+   * model. A model that builds all its layers at once (on the first fit) calls it on those it
+   * built when a later one fails, so a failed build leaves nothing allocated.
+   */
+  unbuild(): void {
+    this.freeWeights();
+    this.buffers.disposeAll();
+    this.random = null;
+    this.inputShape = [];
+    this.outputShape = [];
+    this.built = false;
   }
 
   /**

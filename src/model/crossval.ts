@@ -13,7 +13,7 @@
 
 import type { FitOptions, Sequential } from './sequential.js';
 import type { History } from '../callbacks/history.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { ConfigError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { kFold, stratifiedKFold, type Fold } from '../data/kfold.js';
@@ -97,7 +97,7 @@ export async function crossValidate(
     if (seen.has(model)) throw new ConfigError(`crossValidate: buildModel(${f}) returned a model it returned before; build a fresh one per fold`);
     seen.add(model);
     // Copies of the fold's rows, of the same kinds as x and y; Tensors among them are freed below.
-    const parts = [takeRowsOf(x, train, n), takeRowsOf(y, train, n), takeRowsOf(x, test, n), takeRowsOf(y, test, n)].map(asTensorLike);
+    const parts = [takeRowsOf(x, train, n), takeRowsOf(y, train, n), takeRowsOf(x, test, n), takeRowsOf(y, test, n)];
     try {
       const [xTrain, yTrain, xTest, yTest] = parts;
       const history = await model.fit(xTrain, yTrain, options.fit ?? {});
@@ -112,11 +112,6 @@ export async function crossValidate(
     }
   }
   return { folds: results, ...summarize(results.map((r) => r.metrics)) };
-}
-
-/** fit reads Tensors, Float32Arrays and arrays: other typed arrays (Int32Array labels) become Float32Arrays. */
-function asTensorLike(rows: Rows): TensorLike {
-  return rows instanceof Tensor || rows instanceof Float32Array || Array.isArray(rows) ? rows : Float32Array.from(rows);
 }
 
 /** Mean and population std of every metric: mean = Σs/k, std = sqrt(Σ(s - mean)²/k). */

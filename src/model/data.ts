@@ -5,7 +5,7 @@
  */
 
 import { sizeOf, type TensorLike } from '../tensor.js';
-import { readValues } from '../data/rows.js';
+import { readValues, type ShapedValues } from '../data/rows.js';
 import type { Storage } from '../backend/kernels.js';
 import type { LossName } from '../losses.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
@@ -31,11 +31,11 @@ function assertFinite(values: Float32Array, argument: string, cols: number): voi
 }
 
 /**
- * Model inputs: n samples of `inputShape`. A flat Float32Array or number[] is accepted when
- * its length is a multiple of the sample size.
+ * Model inputs, read by `readValues`: n samples of `inputShape`. A flat Float32Array or
+ * number[] is accepted when its length is a multiple of the sample size.
  */
-export function toInputs(data: TensorLike, inputShape: number[], argument: string, layerName: string): RowMatrix {
-  const { shape, values } = readValues(data, argument);
+export function toInputs(data: ShapedValues, inputShape: number[], argument: string, layerName: string): RowMatrix {
+  const { shape, values } = data;
   const cols = sizeOf(inputShape);
   let rows: number;
   const sampleShape = shape.slice(1);

@@ -7,6 +7,12 @@
  *                                nn.layers.dense({ units: 10, activation: 'softmax' })], { seed: 42 });
  *   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
  *   await model.fit(x, y, { epochs: 10, validationSplit: 0.1 });
+ *
+ * When to build. A model whose first layer declares `inputShape` builds each layer (creates
+ * its weights) as it is added. Without one, as Keras allows, the layers wait: the model is
+ * built for the sample shape of the first data it sees in fit, evaluate or predict, or by
+ * `model.build([null, ...inputShape])`. Layer i draws its initial weights from its own
+ * stream, Random(mixKey(seed, i)), whenever it is built, so both ways give the same weights.
  */
 
 import type { Kernels } from '../backend/kernels.js';
@@ -26,6 +32,7 @@ import { ConfigError, DisposedError, ShapeError, ValueError, formatShape } from 
 import { requireInteger } from '../arguments.js';
 import { checkOptions, describe } from '../options.js';
 import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
+import { readValues } from '../data/rows.js';
 import { fitLoop, fitSettings, type FitData } from './fit.js';
 import { SampleOrder, type ShuffleRecord } from './sample-order.js';
 import { fusedOutputLayer, ownerName, penaltyOf, type Network } from './train-step.js';
@@ -143,30 +150,76 @@ export class Sequential implements TrainingModel {
     }
   }
 
-  /** Appends a layer. The first layer must declare `inputShape`. */
+  /**
+   * Appends a layer. It is built at once when the model is built, or when it is the first
+   * layer and declares `inputShape`; otherwise it waits for the model's build (see the top
+   * of this file).
+   */
   add(layer: Layer): void {
     this.assertLive('add');
     if (!(layer instanceof Layer)) throw new ConfigError(`sequential: expected a layer such as nn.layers.dense({ units: 10 }), got ${describe(layer)}`);
-    const previous = this.layers.at(-1);
-    const inputShape = previous?.outputShape ?? layer.declaredInputShape;
-    if (inputShape === null) {
-      throw new ConfigError(`sequential: the first layer (${layer.name}) needs an inputShape, e.g. dense({ units: 64, inputShape: [784] })`);
-    }
-    if (this.layers.length > 0 && layer.declaredInputShape !== null) {
-      const expected = this.layers[this.layers.length - 1].outputShape;
-      if (sizeOf(layer.declaredInputShape) !== sizeOf(expected)) {
-        throw new ShapeError(`${layer.name}: inputShape ${formatShape(layer.declaredInputShape)} does not match the previous layer's output ${formatShape(expected)}`);
-      }
-    }
     if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential: two layers are named '${layer.name}'`);
-    const context = {
-      kernels: this.kernels,
-      random: new Random(mixKey(this.seed, this.layers.length)),
-      seed: this.seed,
-      index: this.layers.length,
-    };
-    layer.build(inputShape, context, this);
+    const index = this.layers.length;
+    if (this.built) this.buildLayer(layer, index, this.layers[index - 1].outputShape);
+    else if (index === 0 && layer.declaredInputShape !== null) this.buildLayer(layer, 0, layer.declaredInputShape);
+    else layer.attachTo(this);
     this.layers.push(layer);
+  }
+
+  /** True once every layer has its weights (see the top of this file for when that happens). */
+  get built(): boolean {
+    return this.layers.length > 0 && this.layers[0].built;
+  }
+
+  /**
+   * Builds the model for inputs of shape `[null, ...inputShape]`, the batch dimension first
+   * as in Keras's `model.build((None, 784))`. Needed only to get weights (or a summary)
+   * before the first fit, evaluate or predict of a model whose first layer has no
+   * inputShape. Building a built model again for the same shape does nothing.
+   */
+  build(inputShape: readonly (number | null)[]): void {
+    this.assertLive('build');
+    this.requireLayers();
+    const shown = Array.isArray(inputShape) ? formatShape(inputShape) : describe(inputShape);
+    if (!Array.isArray(inputShape) || inputShape.length < 2) {
+      throw new ShapeError(`build: expected the input shape with the batch dimension first, e.g. build([null, 784]), got ${shown}`);
+    }
+    const [batch, ...sampleShape] = inputShape;
+    if (!(batch === null || (Number.isInteger(batch) && batch > 0)) || !sampleShape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
+      throw new ShapeError(`build: expected [null, ...inputShape] with positive integer dimensions, e.g. [null, 784], got ${shown}`);
+    }
+    this.buildFor(sampleShape as number[], 'build');
+  }
+
+  /** Builds every layer for samples of `sampleShape`. If one fails, those built before it are unbuilt. */
+  private buildFor(sampleShape: number[], where: string): void {
+    if (this.built) {
+      const built = this.inputShape;
+      if (built.length !== sampleShape.length || built.some((d, i) => d !== sampleShape[i])) {
+        throw new ShapeError(`${where}: the model is built for inputs of shape ${formatShape([null, ...built])}, got ${formatShape([null, ...sampleShape])}`);
+      }
+      return;
+    }
+    let shape = sampleShape;
+    try {
+      this.layers.forEach((layer, i) => {
+        this.buildLayer(layer, i, shape);
+        shape = layer.outputShape;
+      });
+    } catch (error) {
+      for (const layer of this.layers) if (layer.built) layer.unbuild();
+      throw error;
+    }
+  }
+
+  /** Builds layer `index` for per-sample inputs of `inputShape`, drawing from its own stream. */
+  private buildLayer(layer: Layer, index: number, inputShape: number[]): void {
+    const declared = layer.declaredInputShape;
+    if (index > 0 && declared !== null && sizeOf(declared) !== sizeOf(inputShape)) {
+      throw new ShapeError(`${layer.name}: inputShape ${formatShape(declared)} does not match the previous layer's output ${formatShape(inputShape)}`);
+    }
+    const context = { kernels: this.kernels, random: new Random(mixKey(this.seed, index)), seed: this.seed, index };
+    layer.build(inputShape, context, this);
   }
 
   private get kernels(): Kernels {
@@ -176,13 +229,13 @@ export class Sequential implements TrainingModel {
 
   /** Per-sample input shape. */
   get inputShape(): number[] {
-    this.requireLayers();
+    this.requireBuilt('inputShape');
     return this.layers[0].inputShape;
   }
 
   /** Per-sample output shape. */
   get outputShape(): number[] {
-    this.requireLayers();
+    this.requireBuilt('outputShape');
     return this.layers[this.layers.length - 1].outputShape;
   }
 
@@ -276,6 +329,7 @@ export class Sequential implements TrainingModel {
   /** Replaces the weights, in getWeights order; each entry a Tensor or Float32Array of the right size. */
   setWeights(weights: (Tensor | Float32Array | number[])[]): void {
     this.assertLive('setWeights');
+    this.requireBuilt('setWeights');
     const targets = this.weights();
     if (!Array.isArray(weights) || weights.length !== targets.length) {
       throw new ShapeError(`setWeights: expected ${targets.length} weights, got ${Array.isArray(weights) ? weights.length : typeof weights}`);
@@ -378,7 +432,7 @@ export class Sequential implements TrainingModel {
   }
   /** Training rows and validation rows: explicit, or the last fraction before shuffling (Keras). */
   private fitData(x: TensorLike, y: TensorLike, validationData: FitOptions['validationData'], validationSplit: number): FitData {
-    let inputs = this.inputRows(x, 'x');
+    let inputs = this.inputRows(x, 'x', 'fit');
     let targets = this.targetRows(y, 'y');
     if (inputs.rows !== targets.rows) {
       throw new ShapeError(`fit: x has ${inputs.rows} samples but y has ${targets.rows}; expected the same number`);
@@ -387,7 +441,7 @@ export class Sequential implements TrainingModel {
     let validation: [RowMatrix, RowMatrix] | null = null;
     if (validationData) {
       const [vx, vy] = validationData;
-      validation = [this.inputRows(vx, 'validationData x'), this.targetRows(vy, 'validationData y')];
+      validation = [this.inputRows(vx, 'validationData x', 'fit'), this.targetRows(vy, 'validationData y')];
       if (validation[0].rows !== validation[1].rows) {
         throw new ShapeError(`fit: validationData x has ${validation[0].rows} samples but y has ${validation[1].rows}`);
       }
@@ -417,7 +471,7 @@ export class Sequential implements TrainingModel {
     checkOptions<EvaluateOptions>('evaluate', options, { batchSize: 'number' });
     const batchSize = options.batchSize ?? 32;
     requireInteger('evaluate', 'batchSize', batchSize, 1);
-    const inputs = this.inputRows(x, 'x');
+    const inputs = this.inputRows(x, 'x', 'evaluate');
     const targets = this.targetRows(y, 'y');
     if (inputs.rows !== targets.rows) throw new ShapeError(`evaluate: x has ${inputs.rows} samples but y has ${targets.rows}; expected the same number`);
     if (inputs.rows === 0) throw new ValueError('evaluate: x and y hold 0 samples; expected at least 1');
@@ -459,7 +513,7 @@ export class Sequential implements TrainingModel {
     checkOptions<EvaluateOptions>('predict', options, { batchSize: 'number' });
     const batchSize = options.batchSize ?? 32;
     requireInteger('predict', 'batchSize', batchSize, 1);
-    const inputs = this.inputRows(x, 'x');
+    const inputs = this.inputRows(x, 'x', 'predict');
     const out = new Tensor([inputs.rows, ...this.outputShape], this.kernels.alloc(inputs.rows * this.outputSize), this.kernels);
     for (let start = 0; start < inputs.rows; start += batchSize) {
       const rows = Math.min(batchSize, inputs.rows - start);
@@ -478,8 +532,19 @@ export class Sequential implements TrainingModel {
     return a;
   }
 
-  private inputRows(x: TensorLike, argument: string): RowMatrix {
-    return toInputs(x, this.inputShape, argument, this.layers[0].name);
+  /** x as rows of samples. An unbuilt model is built here for the shape of x's samples. */
+  private inputRows(x: TensorLike, argument: string, where: string): RowMatrix {
+    const data = readValues(x, argument);
+    if (!this.built) {
+      if (data.shape.length < 2) {
+        throw new ShapeError(
+          `${where}: the model is not built yet (its first layer has no inputShape), and ${argument} of shape ${formatShape(data.shape)} ` +
+            `does not show the shape of one sample; pass ${argument} as [samples, ...features] (a Tensor or nested arrays), or call model.build([null, ...inputShape]) first`,
+        );
+      }
+      this.buildFor(data.shape.slice(1), where);
+    }
+    return toInputs(data, this.inputShape, argument, this.layers[0].name);
   }
 
   private targetRows(y: TensorLike, argument: string): RowMatrix {
@@ -488,6 +553,15 @@ export class Sequential implements TrainingModel {
 
   private requireLayers(): void {
     if (this.layers.length === 0) throw new ConfigError('sequential: the model has no layers');
+  }
+
+  private requireBuilt(where: string): void {
+    this.requireLayers();
+    if (!this.built) {
+      throw new ConfigError(
+        `${where}: the model is not built yet: its first layer has no inputShape, so it is built by the first fit, evaluate or predict, or by model.build([null, ...inputShape])`,
+      );
+    }
   }
 
   private requireCompiled(): Compiled {
