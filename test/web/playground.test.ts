@@ -106,7 +106,8 @@ describe('a training session', () => {
     const first = await train(new Session(config, planeData(config)));
     const again = await train(new Session(config, planeData(config)));
     const other = await train(new Session({ ...config, seed: 2 }, planeData(config)));
-    expect(first.result).toEqual({ reason: 'finished', midEpoch: false, stoppedEpoch: null, bestEpoch: null });
+    expect(first.result).toEqual({ reason: 'finished', samplesPerSecond: expect.any(Number), midEpoch: false, stoppedEpoch: null, bestEpoch: null });
+    expect(first.result.samplesPerSecond).toBeGreaterThan(0);
     expect(first.epochs).toHaveLength(4);
     expect(again.epochs).toEqual(first.epochs);
     expect(other.epochs[0].loss).not.toBe(first.epochs[0].loss);
@@ -118,7 +119,7 @@ describe('a training session', () => {
     let asked = 0;
     // Asked after each batch; true after the third: three of epoch 1's four batches ran, then it stops.
     const stopped = await train(session, () => ++asked === 3);
-    expect(stopped.result).toEqual({ reason: 'stopped', midEpoch: true, stoppedEpoch: null, bestEpoch: null });
+    expect(stopped.result).toEqual({ reason: 'stopped', samplesPerSecond: expect.any(Number), midEpoch: true, stoppedEpoch: null, bestEpoch: null });
     expect(asked).toBe(3);
     expect(stopped.epochs).toEqual([]);
     expect(session.epochsDone).toBe(0);
@@ -167,10 +168,11 @@ describe('a training session', () => {
 });
 
 describe('the weight histogram', () => {
-  it('has an odd number of bins over [-max|w|, max|w|], one centred on 0, and counts every weight once', () => {
+  it('has an odd number of bins, one centred on 0, and counts every weight once', () => {
     expect(BINS % 2).toBe(1);
     const h = weightHistogram('hidden 1', [2, 3], Float32Array.from([0, 0, 0.004, -1, 1, 0.5]));
     expect(h.limit).toBe(1);
+    expect(h.largest).toBe(1);
     expect(h.counts).toHaveLength(BINS);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(6);
     expect(h.counts[(BINS - 1) / 2]).toBe(3); // 0, 0, 0.004
@@ -181,6 +183,22 @@ describe('the weight histogram', () => {
     const variance = [0, 0, 0.004, -1, 1, 0.5].reduce((s, v) => s + (Math.fround(v) - mean) ** 2, 0) / 6;
     expect(h.std).toBeCloseTo(Math.sqrt(variance), 6);
     expect(weightHistogram('output', [2], new Float32Array(2)).counts[(BINS - 1) / 2]).toBe(2);
+  });
+
+  it('spans the 99th percentile of |w| (at least a tenth of the largest), with the few beyond in the end bins', () => {
+    // 200 weights of ±0.1 and two of ±10: the range is ±1 (10/10), not ±10.
+    const values = Float32Array.from({ length: 202 }, (_, i) => (i < 200 ? (i % 2 ? 0.1 : -0.1) : i === 200 ? 10 : -10));
+    const h = weightHistogram('hidden 1', [202], values);
+    expect(h.largest).toBe(10);
+    expect(h.limit).toBe(1);
+    expect(h.counts[0]).toBe(1);
+    expect(h.counts[BINS - 1]).toBe(1);
+    // ±0.1 with bins of width 2/41: bins 18 and 22 (bin(w) = ⌊(w + 1)/width⌋).
+    expect(h.counts[Math.floor((1 - 0.1) / (2 / BINS))]).toBe(100);
+    expect(h.counts[Math.floor((1 + 0.1) / (2 / BINS))]).toBe(100);
+    // Without outliers the 99th percentile sets it: 1,000 weights spread evenly over ±0.5 and ten at ±0.9.
+    const spread = Float32Array.from({ length: 1010 }, (_, i) => (i < 1000 ? -0.5 + i / 999 : i % 2 ? 0.9 : -0.9));
+    expect(weightHistogram('hidden 1', [1010], spread).limit).toBeCloseTo(0.5, 2);
   });
 });
 

@@ -38,8 +38,8 @@ export const EXPLANATIONS: Record<string, { text: string; sources: string[] }> =
     sources: ['src/regularizers.ts'],
   },
   l2: {
-    text: 'Adds λ·Σw² to the loss. Its pull, 2λw, shrinks each weight in proportion to its size (weight decay): the histogram narrows but keeps its bell shape.',
-    sources: ['src/regularizers.ts'],
+    text: 'Adds λ·Σw² to the loss, whose pull 2λw shrinks each weight in proportion to its size: under SGD the bell narrows. Adam divides every step by the gradient’s running size, so there L2 drives idle weights to zero much as L1 does (AdamW’s decay does not).',
+    sources: ['src/regularizers.ts', 'src/optimizers/adamw.ts'],
   },
   optimizer: {
     text: 'How a gradient becomes a step. SGD steps by −lr·g; RMSprop and Adam divide by a running size of each weight’s gradient, so all weights move at a like pace; AdamW also decays the weights, apart from the gradient.',

@@ -32,6 +32,8 @@ let status: Status = 'loading';
 let backend: BackendReport | null = null;
 const runs: Run[] = [];
 let current: Run | null = null;
+/** Runs that have trained at least one epoch: the page numbers them 1, 2, 3, ... */
+let trainedRuns = 0;
 let snapshot: Snapshot | null = null;
 let snapshotChanged = false;
 /** Whether a render is due, and when the last one ran. */
@@ -109,6 +111,7 @@ function receive(message: FromWorker): void {
       return;
     case 'epoch':
       if (current?.id !== message.run) return;
+      current.number ??= ++trainedRuns;
       current.epochs[message.epoch] = message.logs;
       current.epochs.length = message.epoch + 1;
       showEpoch(message.epoch + 1, current.config.epochs, message.samplesPerSecond);
@@ -126,6 +129,7 @@ function receive(message: FromWorker): void {
       if (message.midEpoch) current.comparable = Math.min(current.comparable, message.epochsDone);
       takeSnapshot(message.snapshot);
       showEnded(message.reason, message.epochsDone, message.stoppedEpoch, message.bestEpoch);
+      showRunSpeed(message.samplesPerSecond);
       render(); // at once: the page's final numbers are there when the status says so
       setStatus(message.reason === 'stopped' ? 'stopped' : 'finished');
       return;
@@ -151,7 +155,7 @@ function startRun(id: number, config: PlaygroundConfig, data: DataForViews, para
   currentPoints = data.points;
   boundaryView.setPoints(data.points);
   digitsView.setDigits(data.digits);
-  $('ended').textContent = `Run ${id}: ${data.trainSize.toLocaleString('en')} training and ${data.validationSize.toLocaleString('en')} validation samples, ${parameters.toLocaleString('en')} weights. Press Train.`;
+  $('ended').textContent = `Run ${trainedRuns + 1}: ${data.trainSize.toLocaleString('en')} training and ${data.validationSize.toLocaleString('en')} validation samples, ${parameters.toLocaleString('en')} weights. Press Train.`;
   $('ended').classList.remove('failure');
   showEpoch(0, config.epochs, 0);
   schedule();
@@ -178,6 +182,7 @@ function render(): void {
   const ghosts = runs.filter((r) => r !== current && r.epochs.length > 0 && r.config.dataset === current?.config.dataset);
   lossChart.update(current, ghosts);
   accuracyChart.update(current, ghosts);
+  $('loss-chart').dataset.epochs = String(current.epochs.length); // what the end-to-end test waits for
   showNumbers(current.epochs.at(-1));
   showRuns(ghosts.slice(-MAX_GHOSTS));
   showRepeat(current);
@@ -202,8 +207,8 @@ function showHistogram({ histograms }: Snapshot): void {
   histogramChart.update(histogram);
   const count = histogram.counts.reduce((a, b) => a + b, 0);
   $('histogram-stats').textContent = `${count.toLocaleString('en')} weights · std ${histogram.std.toPrecision(3)} · ` +
-    `${(100 * histogram.nearZero).toFixed(1)}% within 1% of max|w| = ${histogram.limit.toPrecision(3)} of zero. ` +
-    'L1 piles weights up at 0 (the red bar); L2 only narrows the bell.';
+    `largest |w| ${histogram.largest.toPrecision(3)} · ${(100 * histogram.nearZero).toFixed(1)}% lie within ${(histogram.largest / 100).toPrecision(2)} of zero. ` +
+    'L1 piles weights up at 0 (the red bar); L2 under SGD only narrows the bell.';
 }
 
 const format = {
@@ -229,6 +234,14 @@ function showEpoch(epoch: number, epochs: number, samplesPerSecond: number, deta
     speed.textContent = `${Math.round(samplesPerSecond).toLocaleString('en')} samples/s`;
     speed.dataset.samplesPerSecond = String(samplesPerSecond);
   }
+}
+
+/** After a training: its speed over all its batches, steadier than the last reading. */
+function showRunSpeed(samplesPerSecond: number): void {
+  const speed = $('throughput');
+  speed.dataset.runSamplesPerSecond = String(samplesPerSecond);
+  if (samplesPerSecond > 0) speed.textContent = `${Math.round(samplesPerSecond).toLocaleString('en')} samples/s`;
+  speed.title = 'training samples per second over the whole of the last training (during one: the last 0.1 s or more)';
 }
 
 function showBackend(report: BackendReport): void {
@@ -257,7 +270,7 @@ function showEnded(reason: string, epochsDone: number, stoppedEpoch: number | nu
 function showRuns(ghosts: Run[]): void {
   const item = (run: Run, now: boolean) => {
     const li = document.createElement('li');
-    li.value = run.id;
+    li.value = run.number ?? trainedRuns + 1;
     li.className = now ? 'now' : 'ghost';
     const last = run.epochs.at(-1);
     const best = Math.max(...run.epochs.map((e) => e.val_accuracy ?? 0));
@@ -280,8 +293,8 @@ function showRepeat(run: Run): void {
   const same = firstDifference === null;
   element.dataset.repeat = same ? 'same' : 'different';
   element.textContent = same
-    ? `✓ Run ${run.id} has the settings and seed of run ${earlier.id}, and its first ${epochs} epoch${epochs === 1 ? '' : 's'} match it to the last bit.`
-    : `✗ Run ${run.id} has the settings and seed of run ${earlier.id}, yet epoch ${firstDifference} differs. That should not happen: please report it.`;
+    ? `✓ Run ${run.number} has the settings and seed of run ${earlier.number}, and its first ${epochs} epoch${epochs === 1 ? '' : 's'} match it to the last bit.`
+    : `✗ Run ${run.number} has the settings and seed of run ${earlier.number}, yet epoch ${firstDifference} differs. That should not happen: please report it.`;
 }
 
 function download(name: string, blob: Blob): void {

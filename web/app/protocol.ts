@@ -14,8 +14,10 @@ export interface WeightHistogram {
   name: string;
   /** 'in × out'. */
   shape: number[];
-  /** Half-width of the range; bin i covers [-limit + i·w, -limit + (i+1)·w), w = 2·limit/bins. */
+  /** Half-width of the range; bin i covers [-limit + i·w, -limit + (i+1)·w), w = 2·limit/bins; the end bins also hold what lies beyond. */
   limit: number;
+  /** max|w|. */
+  largest: number;
   counts: number[];
   /** Standard deviation of the weights. */
   std: number;
@@ -77,6 +79,11 @@ export type FromWorker =
   /** Inside a long epoch: the running training means so far. */
   | { type: 'progress'; run: number; epoch: number; batch: number; batches: number; logs: EpochLogs; samplesPerSecond: number; snapshot: Snapshot }
   /** Training ended; `midEpoch` when it stopped inside an epoch (the run no longer repeats an uninterrupted one). */
-  | { type: 'ended'; run: number; reason: EndReason; epochsDone: number; midEpoch: boolean; stoppedEpoch: number | null; bestEpoch: number | null; snapshot: Snapshot }
+  | {
+    type: 'ended'; run: number; reason: EndReason; epochsDone: number; midEpoch: boolean; stoppedEpoch: number | null; bestEpoch: number | null;
+    /** Training samples per second over the whole call (the run bar shows the latest reading). */
+    samplesPerSecond: number;
+    snapshot: Snapshot;
+  }
   | { type: 'exported'; modelJson: string; weights: ArrayBuffer }
   | { type: 'error'; message: string };

@@ -9,7 +9,10 @@ import { configKey, describeConfig, type PlaygroundConfig } from './config.js';
 import type { EndReason, EpochLogs } from './protocol.js';
 
 export interface Run {
+  /** The worker's number for the model (one per Reset or changed setting). */
   id: number;
+  /** The number the page shows: runs are counted once they have trained an epoch. */
+  number: number | null;
   config: PlaygroundConfig;
   key: string;
   label: string;
@@ -20,7 +23,7 @@ export interface Run {
 }
 
 export function newRun(id: number, config: PlaygroundConfig): Run {
-  return { id, config, key: configKey(config), label: describeConfig(config), epochs: [], comparable: Infinity, ended: null };
+  return { id, number: null, config, key: configKey(config), label: describeConfig(config), epochs: [], comparable: Infinity, ended: null };
 }
 
 /** The quantities compared, as fit logs them. */

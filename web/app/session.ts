@@ -20,7 +20,7 @@ import { buildModel } from './model.js';
 import type { EndReason, EpochLogs, Snapshot, WeightHistogram } from './protocol.js';
 
 /** Side of the grid the decision boundary is computed on. */
-export const BOUNDARY_GRID = 80;
+export const BOUNDARY_GRID = 100;
 /** Test digits shown in the grid. */
 export const SHOWN_DIGITS = 48;
 /** Snapshots between epochs no more often than this (short epochs come by the hundred). */
@@ -44,6 +44,8 @@ export interface SessionListener {
 
 export interface TrainResult {
   reason: EndReason;
+  /** Training samples per second over this call's batches (see Throughput). */
+  samplesPerSecond: number;
   /** True when it stopped inside an epoch. */
   midEpoch: boolean;
   stoppedEpoch: number | null;
@@ -65,6 +67,8 @@ class Throughput {
   private busy = 0;
   private samples = 0;
   private rate = 0;
+  private totalBusy = 0;
+  private totalSamples = 0;
 
   /** At the start of an epoch: the clock runs from here. */
   startEpoch(): void {
@@ -73,8 +77,11 @@ class Throughput {
 
   /** At the start of onBatchEnd: the batch's samples and the time since the last mark. */
   batchDone(size: number): void {
-    this.busy += performance.now() - this.mark;
+    const elapsed = performance.now() - this.mark;
+    this.busy += elapsed;
     this.samples += size;
+    this.totalBusy += elapsed;
+    this.totalSamples += size;
   }
 
   /** At the end of onBatchEnd: what the callback did is not training time. */
@@ -90,6 +97,11 @@ class Throughput {
     }
     if (this.rate > 0) return this.rate;
     return this.busy > 0 ? this.samples / (this.busy / 1000) : 0;
+  }
+
+  /** The rate over every batch so far. */
+  overall(): number {
+    return this.totalBusy > 0 ? this.totalSamples / (this.totalBusy / 1000) : 0;
   }
 }
 
@@ -159,10 +171,12 @@ export class Session {
       });
     } catch (error) {
       if (!(error instanceof StopRequested)) throw error;
-      return { reason: 'stopped', midEpoch, stoppedEpoch: null, bestEpoch: null };
+      return { reason: 'stopped', samplesPerSecond: meter.overall(), midEpoch, stoppedEpoch: null, bestEpoch: null };
     }
     const stoppedEpoch = earlyStopping?.stoppedEpoch ?? null;
-    return { reason: stoppedEpoch === null ? 'finished' : 'early-stopping', midEpoch: false, stoppedEpoch, bestEpoch: earlyStopping?.bestEpoch ?? null };
+    return {
+      reason: stoppedEpoch === null ? 'finished' : 'early-stopping', samplesPerSecond: meter.overall(), midEpoch: false, stoppedEpoch, bestEpoch: earlyStopping?.bestEpoch ?? null,
+    };
   }
 
   /** What the views draw of the model now. */

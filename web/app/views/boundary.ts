@@ -63,6 +63,7 @@ export class BoundaryView {
     context.fillRect(0, 0, side, side);
     if (this.boundary === null) return;
     context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = 'high';
     context.drawImage(this.cells, 0, 0, side, side);
     const extent = this.boundary.extent;
     const toPixel = (v: number, flip: boolean) => ((flip ? extent - v : v + extent) / (2 * extent)) * side;

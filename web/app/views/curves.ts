@@ -21,6 +21,16 @@ export interface RunCurves {
 
 type Quantity = 'loss' | 'accuracy';
 
+/** Keeps the splits at 1, 2 or 5 times a power of ten; at powers of ten only when the axis spans more than a decade and a half. */
+function oneTwoFive(u: uPlot, splits: number[]): (number | null)[] {
+  const { min = 1, max = 1 } = u.scales.y;
+  const keep = Math.log10(max / min) > 1.5 ? [1] : [1, 2, 5];
+  return splits.map((v) => {
+    const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+    return keep.some((m) => Math.abs(mantissa - m) < 1e-6) ? v : null;
+  });
+}
+
 export class CurvesChart {
   private chart: uPlot | null = null;
   private ghosts = -1;
@@ -80,7 +90,10 @@ export class CurvesChart {
       },
       axes: [
         { label: 'epoch', stroke: COLORS.axis, grid: { stroke: COLORS.grid }, ticks: { stroke: COLORS.grid } },
-        { label: isLoss ? 'loss (log scale)' : 'accuracy', stroke: COLORS.axis, grid: { stroke: COLORS.grid }, ticks: { stroke: COLORS.grid }, size: 56 },
+        isLoss
+          // On the log scale, lines and labels at round values only (see oneTwoFive).
+          ? { label: 'loss (log scale)', stroke: COLORS.axis, size: 56, grid: { stroke: COLORS.grid, filter: oneTwoFive }, ticks: { stroke: COLORS.grid, filter: oneTwoFive }, filter: oneTwoFive }
+          : { label: 'accuracy', stroke: COLORS.axis, size: 56, grid: { stroke: COLORS.grid }, ticks: { stroke: COLORS.grid } },
       ],
       series,
       bands: [{ series: [upperIndex, upperIndex + 1], fill: COLORS.gap }],
