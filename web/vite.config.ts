@@ -14,13 +14,13 @@
  * - Cross-origin isolation headers (COOP/COEP) in dev and preview, so the page may use
  *   SharedArrayBuffer (a threaded backend) where the library has one; see app/worker.ts.
  * - Links to the library's files (`src/layers/dropout.ts`) are relative to the repository
- *   root (app/source.ts); the dev server serves those files as plain text so the links work
- *   there too.
+ *   root (app/source.ts); the dev and preview servers serve those files as plain text so the
+ *   links work there too.
  */
 import { readFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,23 +29,23 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Serves the library's own files (src/, assembly/, docs/) as plain text in the dev server. */
+/** Serves the library's own files (src/, assembly/, docs/) as plain text in the dev and preview servers. */
 function repositorySource(): Plugin {
+  const serve: Connect.NextHandleFunction = async (request, response, next) => {
+    const path = normalize(decodeURIComponent((request.url ?? '').split('?')[0])).replace(/^\/+/, '');
+    if (!/^(src|assembly|docs)\/[\w./-]+$/.test(path) || path.includes('..')) return next();
+    try {
+      const text = await readFile(repository + path, 'utf8');
+      response.setHeader('content-type', 'text/plain; charset=utf-8');
+      response.end(text);
+    } catch {
+      next();
+    }
+  };
   return {
     name: 'wasmnn-repository-source',
-    configureServer(server) {
-      server.middlewares.use(async (request, response, next) => {
-        const path = normalize(decodeURIComponent((request.url ?? '').split('?')[0])).replace(/^\/+/, '');
-        if (!/^(src|assembly|docs)\/[\w./-]+$/.test(path) || path.includes('..')) return next();
-        try {
-          const text = await readFile(repository + path, 'utf8');
-          response.setHeader('content-type', 'text/plain; charset=utf-8');
-          response.end(text);
-        } catch {
-          next();
-        }
-      });
-    },
+    configureServer: (server) => void server.middlewares.use(serve),
+    configurePreviewServer: (server) => void server.middlewares.use(serve),
   };
 }
 

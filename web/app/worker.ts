@@ -112,6 +112,7 @@ async function train(config: PlaygroundConfig, started: number): Promise<void> {
     : await newSession(config);
   const run = runs;
   post({ type: 'training', run });
+  continuable = false; // until it ends by a stop: a run that failed (a non-finite loss) starts over
   const result = await current.train({
     epoch: (epoch, logs, samplesPerSecond, snapshot) => post({ type: 'epoch', run, epoch, logs, samplesPerSecond, snapshot }),
     progress: (epoch, batch, batches, logs, samplesPerSecond, snapshot) =>

@@ -55,7 +55,7 @@ export class DigitsView {
       label.textContent = mistake ? `${guess} (is ${truth})` : String(guess);
       root.title = mistake ? `predicted ${guess}, true label ${truth}` : `predicted ${guess}, correct`;
     });
-    this.summary.textContent = `${wrong} of ${this.cells.length} shown are wrong · test accuracy ${(100 * testAccuracy).toFixed(1)}% on ${confusion.reduce((a, b) => a + b, 0)} digits`;
+    this.summary.textContent = `${wrong} of ${this.cells.length} shown are wrong · test accuracy ${(100 * testAccuracy).toFixed(1)}% on ${confusion.reduce((a, b) => a + b, 0).toLocaleString('en')} digits`;
     this.drawConfusion(confusion);
   }
 
