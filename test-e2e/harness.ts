@@ -53,10 +53,10 @@ export function launchChromium(): Promise<Browser> {
 /**
  * Opens `url` and waits until the element #status reads `status`; rejects with the page's
  * errors, or with the status text when the page reports its own failure ("error: ...").
+ * `errors` collects the page's uncaught errors and console errors, then and afterwards.
  */
-export async function openUntil(browser: Browser, url: string, status: string, timeout = 60_000): Promise<Page> {
+export async function openUntil(browser: Browser, url: string, status: string, timeout = 60_000, errors: string[] = []): Promise<Page> {
   const page = await browser.newPage();
-  const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);

@@ -67,8 +67,9 @@ export async function loadIdxQuadruple(options: IdxSetOptions, source: IdxSetSou
 
 /** The path of each of the four files, plain or `.gz`; a DataError naming every missing one. */
 async function findFiles(dir: string, source: IdxSetSource): Promise<string[]> {
-  const { access } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  // getBuiltinModule, not import(): a call bundlers for the browser do not try to resolve.
+  const { access } = process.getBuiltinModule('node:fs/promises');
+  const { join } = process.getBuiltinModule('node:path');
   const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
   const paths: string[] = [];
   const missing: string[] = [];
@@ -108,6 +109,6 @@ async function loadPart(imagesPath: string, labelsPath: string, size: number | u
 }
 
 async function readFile(path: string, caller: string): Promise<Idx> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = process.getBuiltinModule('node:fs/promises');
   return readIdxWith(await readFile(path), gunzipNode, `${caller}: ${path}`);
 }

@@ -207,9 +207,10 @@ function defaultGunzip(): Gunzip {
   return isNode ? gunzipNode : gunzipWeb;
 }
 
-/** Inflates with node:zlib, imported on first use so that this module also loads in browsers. */
+/** Inflates with node:zlib, reached on first use so that this module also loads in browsers. */
 export async function* gunzipNode(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  const zlib = await import('node:zlib');
+  // getBuiltinModule, not import(): a call bundlers for the browser do not try to resolve.
+  const zlib = process.getBuiltinModule('node:zlib');
   const stream = zlib.createGunzip({ chunkSize: 1 << 16 });
   stream.end(bytes);
   try {
