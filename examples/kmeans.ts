@@ -13,7 +13,7 @@
  *    fast is the usual hint for k. On digits there is no sharp elbow: the ten classes are
  *    not ten round blobs.
  * 4. The ten centroids drawn as 28×28 images, and the elbow chart, in
- *    report/examples/kmeans.svg.
+ *    report/examples/kmeans.svg (quick runs: a temporary directory).
  *
  * Against scikit-learn 1.2.1 (Debian's python3-sklearn; numpy 1.24, OpenBLAS 0.3.21), on the
  * same 10,000 digits (float32, pixel values in [0, 1]); measured 2026-12-01, Node 20, AMD EPYC:
@@ -35,16 +35,9 @@
  *   npx tsx examples/kmeans.ts --quick
  */
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as nn from 'wasmnn';
-import { fixed, mlp, percent, print, runIfMain, table, useBackend, type StudyOptions } from './common.js';
-
-export interface KMeansStudyOptions extends StudyOptions {
-  /** Where the SVG goes (default report/examples/kmeans.svg); null writes none. */
-  svgPath?: string | null;
-}
+import { imageGrid, lineChart, sideBySide, type TopLevelSpec } from 'wasmnn/viz';
+import { fixed, mlp, percent, print, runIfMain, saveChart, table, useBackend, type StudyOptions } from './common.js';
 
 export interface KMeansStudy {
   /** Digits clustered in part 1. */
@@ -61,14 +54,13 @@ export interface KMeansStudy {
   networkAccuracy: number;
   /** Part 3: inertia for each k. */
   elbow: { k: number; inertia: number }[];
-  /** Where the SVG was written (null if it was not). */
-  svgPath: string | null;
+  /** Where the chart was written. */
+  chartPath: string;
 }
 
-const DEFAULT_SVG = join(dirname(fileURLToPath(import.meta.url)), '..', 'report', 'examples', 'kmeans.svg');
 const PIXELS = 28 * 28;
 
-export async function run(options: KMeansStudyOptions = {}): Promise<KMeansStudy> {
+export async function run(options: StudyOptions = {}): Promise<KMeansStudy> {
   const quick = options.quick ?? false;
   await useBackend();
   const size = quick ? 1500 : 10_000;
@@ -133,17 +125,12 @@ export async function run(options: KMeansStudyOptions = {}): Promise<KMeansStudy
   ])));
 
   // 4. The picture.
-  const svgPath = options.svgPath === undefined ? DEFAULT_SVG : options.svgPath;
-  if (svgPath !== null) {
-    const captions = majority.map((m) => `${m.digit} · ${percent(m.share)}`);
-    mkdirSync(dirname(svgPath), { recursive: true });
-    writeFileSync(svgPath, kmeansSvg(centroids, captions, order, elbow));
-    print(options, ['', `Centroids and elbow chart written to ${svgPath}`]);
-  }
+  const captions = majority.map((m) => `${m.digit} · ${percent(m.share)}`);
+  const chartPath = await saveChart(options, 'kmeans', kmeansChart(all.n, centroids, captions, order, elbow));
 
   return {
     n: all.n, inertia: clustering.inertia, iterations: clustering.iterations, converged: clustering.converged,
-    purity, majority, clusterAccuracy, networkAccuracy, elbow, svgPath,
+    purity, majority, clusterAccuracy, networkAccuracy, elbow, chartPath,
   };
 }
 
@@ -159,81 +146,32 @@ function majorityDigits(labels: Int32Array, truth: Float32Array, k: number): { d
 }
 
 /**
- * The report picture as one hand-made SVG: the centroids as 28×28 grey images (ink dark),
- * in `order`, each captioned, and the elbow chart (inertia against k) beside them.
- * (To be replaced by the src/viz chart helpers once they land.)
+ * The report picture: the centroids as 28×28 grey images (ink dark), largest cluster first,
+ * each captioned with its majority digit, and beside them the elbow chart (inertia against k).
  */
-export function kmeansSvg(centroids: Float32Array, captions: string[], order: number[], elbow: { k: number; inertia: number }[]): string {
-  const scale = 3, cell = 28 * scale, gap = 14, captionHeight = 16, columns = 5;
-  const parts: string[] = [];
-  const text = (x: number, y: number, s: string, attributes = ''): string =>
-    `<text x="${x}" y="${y}" ${attributes}>${s.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`;
-  parts.push(text(10, 22, 'k-means centroids of the MNIST digits (caption: majority digit · its share)', 'font-size="14" font-weight="bold"'));
-
-  // Centroid images: each row of pixels drawn as runs of equal grey (32 levels).
-  order.forEach((j, slot) => {
-    const left = 10 + (slot % columns) * (cell + gap);
-    const top = 36 + Math.floor(slot / columns) * (cell + gap + captionHeight);
-    parts.push(`<g transform="translate(${left},${top}) scale(${scale})"><rect width="28" height="28" fill="#fff" stroke="#ccc" stroke-width="0.3"/>`);
-    for (let row = 0; row < 28; row++) {
-      let start = 0;
-      const level = (col: number): number => Math.round(31 * Math.min(1, Math.max(0, centroids[j * PIXELS + row * 28 + col])));
-      for (let col = 1; col <= 28; col++) {
-        if (col < 28 && level(col) === level(start)) continue;
-        const l = level(start);
-        if (l > 0) {
-          const grey = Math.round(255 * (1 - l / 31));
-          parts.push(`<rect x="${start}" y="${row}" width="${col - start}" height="1" fill="rgb(${grey},${grey},${grey})"/>`);
-        }
-        start = col;
-      }
-    }
-    parts.push('</g>');
-    parts.push(text(left + cell / 2, top + cell + 13, captions[j], 'font-size="12" text-anchor="middle"'));
+function kmeansChart(n: number, centroids: Float32Array, captions: string[], order: number[], elbow: { k: number; inertia: number }[]): TopLevelSpec {
+  const grid = imageGrid({
+    title: 'The ten centroids, largest cluster first',
+    subtitle: 'caption: its most common digit · that digit\'s share',
+    shape: [28, 28],
+    images: order.map((j) => ({ title: captions[j], pixels: centroids.subarray(j * PIXELS, (j + 1) * PIXELS) })),
+    domain: [0, 1],
+    levels: 12,
+    legendTitle: 'mean pixel value',
   });
-
-  // Elbow chart.
-  const chartLeft = 10 + columns * (cell + gap) + 70, chartTop = 50, width = 300, height = 200;
-  const kMin = elbow[0].k, kMax = elbow[elbow.length - 1].k;
-  const values = elbow.map((e) => e.inertia);
-  const [yMin, yMax, yStep] = niceRange(Math.min(...values), Math.max(...values));
-  const px = (k: number): number => chartLeft + ((k - kMin) / Math.max(1, kMax - kMin)) * width;
-  const py = (v: number): number => chartTop + height - ((v - yMin) / (yMax - yMin)) * height;
-  parts.push(text(chartLeft, chartTop - 14, 'Elbow: inertia against k', 'font-size="13" font-weight="bold"'));
-  parts.push(`<rect x="${chartLeft}" y="${chartTop}" width="${width}" height="${height}" fill="none" stroke="#999"/>`);
-  for (let v = yMin; v <= yMax + yStep / 2; v += yStep) {
-    parts.push(`<line x1="${chartLeft - 4}" x2="${chartLeft + width}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/>`);
-    parts.push(text(chartLeft - 6, py(v) + 4, formatThousands(v), 'font-size="10" text-anchor="end"'));
-  }
-  for (const { k } of elbow) {
-    parts.push(`<line x1="${px(k)}" x2="${px(k)}" y1="${chartTop + height}" y2="${chartTop + height + 4}" stroke="#999"/>`);
-    parts.push(text(px(k), chartTop + height + 16, String(k), 'font-size="10" text-anchor="middle"'));
-  }
-  parts.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${elbow.map((e) => `${px(e.k).toFixed(1)},${py(e.inertia).toFixed(1)}`).join(' ')}"/>`);
-  for (const e of elbow) {
-    parts.push(`<circle cx="${px(e.k).toFixed(1)}" cy="${py(e.inertia).toFixed(1)}" r="${e.k === 10 ? 5 : 3}" fill="${e.k === 10 ? '#d62728' : '#1f77b4'}"/>`);
-  }
-  const xTitle = elbow.some((e) => e.k === 10) ? 'k (number of clusters; k = 10 in red)' : 'k (number of clusters)';
-  parts.push(text(chartLeft + width / 2, chartTop + height + 34, xTitle, 'font-size="11" text-anchor="middle"'));
-  parts.push(text(chartLeft - 50, chartTop + height / 2, 'inertia', `font-size="11" text-anchor="middle" transform="rotate(-90 ${chartLeft - 50} ${chartTop + height / 2})"`));
-
-  const totalWidth = chartLeft + width + 20;
-  const totalHeight = Math.max(36 + 2 * (cell + gap + captionHeight), chartTop + height + 50);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${totalWidth}" height="${totalHeight}" viewBox="0 0 ${totalWidth} ${totalHeight}" font-family="sans-serif">\n` +
-    `<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
-}
-
-/** [low, high, step]: [min, max] widened to multiples of a round step (1, 2 or 5 × a power of ten), 3 to 8 steps. */
-function niceRange(min: number, max: number): [number, number, number] {
-  const span = max - min || Math.abs(max) || 1;
-  const power = 10 ** Math.floor(Math.log10(span / 4));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => span / s <= 6) ?? 10 * power;
-  return [Math.floor(min / step) * step, Math.ceil(max / step) * step, step];
-}
-
-/** 388052.9 -> '388,053'. */
-function formatThousands(v: number): string {
-  return Math.round(v).toLocaleString('en-US');
+  const chart = lineChart({
+    title: 'Elbow: inertia against k',
+    subtitle: 'inertia: Σ squared distance to the nearest centroid',
+    xTitle: 'k (number of clusters)',
+    xIntegers: true,
+    yTitle: 'inertia',
+    yFormat: ',d',
+    series: [{ name: 'inertia', x: elbow.map((e) => e.k), y: elbow.map((e) => e.inertia) }],
+    rules: elbow.some((e) => e.k === 10) ? [{ x: 10, label: 'k = 10' }] : [],
+    width: 360,
+    height: 240,
+  });
+  return sideBySide([grid, chart], { title: `k-means on ${n.toLocaleString('en-US')} MNIST digits (k = 10; labels never shown to it)` });
 }
 
 runIfMain(import.meta.url, run);

@@ -180,27 +180,33 @@ describe('examples/ (quick mode)', () => {
     expect(adamW[adamW.length - 1].kernelNorm).toBeLessThan(adam.kernelNorm);
   });
 
-  it('kmeans: clusters the digits far above chance, the network beats named clusters, inertia falls with k, the SVG holds ten centroids', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wasmnn-kmeans-'));
-    try {
-      const options = { ...quick(), svgPath: join(dir, 'kmeans.svg') };
-      const r = await kmeansStudy(options);
-      expect(options.lines.join('\n')).toContain('Purity');
-      expectFinite([r.inertia, r.purity, r.clusterAccuracy, r.networkAccuracy, ...r.elbow.map((e) => e.inertia)], 'kmeans');
-      expect(r.majority).toHaveLength(10);
-      expect(r.majority.reduce((s, m) => s + m.size, 0)).toBe(r.n);
-      // Chance purity on ten balanced digits is about 0.1; k-means finds much of the structure.
-      expect(r.purity, `purity ${r.purity}`).toBeGreaterThan(0.4);
-      expect(r.clusterAccuracy).toBeGreaterThan(0.4);
-      expect(r.networkAccuracy, `network ${r.networkAccuracy} vs clusters ${r.clusterAccuracy}`).toBeGreaterThan(r.clusterAccuracy);
-      for (let i = 1; i < r.elbow.length; i++) expect(r.elbow[i].inertia).toBeLessThan(r.elbow[i - 1].inertia);
-      const svg = readFileSync(r.svgPath!, 'utf8');
-      expect(svg.startsWith('<svg')).toBe(true);
-      expect(svg.match(/<g transform="translate/g)).toHaveLength(10);
-      expect(svg.match(/<circle/g)).toHaveLength(r.elbow.length);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('kmeans: clusters the digits far above chance, the network beats named clusters, inertia falls with k; its chart holds ten centroid images and the elbow', async () => {
+    const options = quick();
+    const r = await kmeansStudy(options);
+    expect(options.lines.join('\n')).toContain('Purity');
+    expectFinite([r.inertia, r.purity, r.clusterAccuracy, r.networkAccuracy, ...r.elbow.map((e) => e.inertia)], 'kmeans');
+    expect(r.majority).toHaveLength(10);
+    expect(r.majority.reduce((s, m) => s + m.size, 0)).toBe(r.n);
+    // Chance purity on ten balanced digits is about 0.1; k-means finds much of the structure.
+    expect(r.purity, `purity ${r.purity}`).toBeGreaterThan(0.4);
+    expect(r.clusterAccuracy).toBeGreaterThan(0.4);
+    expect(r.networkAccuracy, `network ${r.networkAccuracy} vs clusters ${r.clusterAccuracy}`).toBeGreaterThan(r.clusterAccuracy);
+    for (let i = 1; i < r.elbow.length; i++) expect(r.elbow[i].inertia).toBeLessThan(r.elbow[i - 1].inertia);
+
+    expect(r.chartPath).toBe(join(chartDir, 'kmeans.svg'));
+    expect(options.lines.join('\n')).toContain(r.chartPath);
+    const svg = readFileSync(r.chartPath, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    // Ten image panels, each with some grey rects, captioned with its cluster's majority digit and share.
+    const panels = [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/g)].map((m) => m[1].match(/<path/g)?.length ?? 0);
+    expect(panels).toHaveLength(10);
+    for (const rects of panels) expect(rects).toBeGreaterThan(10);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    for (const m of r.majority) expect(texts).toContain(`${m.digit} · ${(100 * m.share).toFixed(1)}%`);
+    // The elbow: a dot per k, and its axis titles.
+    const dots = svg.match(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/)?.[1].match(/<path/g)?.length;
+    expect(dots).toBe(r.elbow.length);
+    for (const t of ['k (number of clusters)', 'inertia', 'mean pixel value']) expect(texts).toContain(t);
   });
 
   it('each study drew its chart: an SVG with axis titles, in the directory it was given', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { absQuantile, binValues, shareAxis, colorScale, gapSeries, lineChart, logAxis, niceCeil, PALETTE, prefixIds, roundCoordinates, seriesColors, seriesRows, trainValidationCurves } from '../../src/viz/index.js';
+import { absQuantile, binValues, shareAxis, colorScale, compactMarks, gapSeries, lineChart, logAxis, niceCeil, PALETTE, prefixIds, roundCoordinates, seriesColors, seriesRows, trainValidationCurves } from '../../src/viz/index.js';
 
 const RUNS = { seed: 7, numRuns: 200 };
 
@@ -97,6 +97,15 @@ describe('roundCoordinates', () => {
   it('rounds geometry to hundredths of a pixel and leaves text alone', () => {
     const svg = '<path d="M13.934426229508201,137.49593737735478h2.78688524590164v-0.0012Z"/><g transform="translate(0.5,240.123456)"><text x="1.23456">0.0001234</text></g>';
     expect(roundCoordinates(svg)).toBe('<path d="M13.93,137.5h2.79v0Z"/><g transform="translate(0.5,240.12)"><text x="1.23">0.0001234</text></g>');
+  });
+});
+
+describe('compactMarks', () => {
+  it('drops aria-hidden from shapes inside a hidden mark group only, and writes rgb() colours as #rrggbb', () => {
+    const svg = '<g class="mark-rect role-mark a_marks" aria-hidden="true"><path aria-hidden="true" d="M0,0h3v3h-3Z" fill="rgb(236, 236, 236)"/><path aria-hidden="true" fill="rgb(0,15,255)"/></g>' +
+      '<g class="mark-group role-scope"><path class="background" aria-hidden="true" d="M0,0"/></g><g class="mark-text role-axis-label"><text aria-hidden="true">1</text></g>';
+    expect(compactMarks(svg)).toBe('<g class="mark-rect role-mark a_marks" aria-hidden="true"><path d="M0,0h3v3h-3Z" fill="#ececec"/><path fill="#000fff"/></g>' +
+      '<g class="mark-group role-scope"><path class="background" aria-hidden="true" d="M0,0"/></g><g class="mark-text role-axis-label"><text aria-hidden="true">1</text></g>');
   });
 });
 
