@@ -147,7 +147,12 @@ async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, cal
     const batchLogs: Logs = { batch: step, size: rows, loss: lossSum / seen };
     if (trackAccuracy) batchLogs.accuracy = correct / seen;
     await callAll(callbacks, 'onBatchEnd', step, batchLogs);
-    await yieldToEventLoop();
+    // Let a page render and take input (a Stop button) every few milliseconds: often enough
+    // to stay responsive, rarely enough that a small network's tiny batches are not slowed.
+    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
     // As TensorFlow.js: a stop asked for during a batch ends the epoch after that batch; the
     // epoch is still validated and logged.
     if (model.stopTraining) break;
@@ -161,6 +166,10 @@ async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, cal
   }
   return logs;
 }
+
+/** The longest fit runs batches without letting other work run (rendering, input). */
+const YIELD_EVERY_MS = 8;
+let lastYield = 0;
 
 /**
  * Lets other work run (rendering, input, a message that stops training) between batches.
