@@ -4,7 +4,7 @@
 // Inputs come in odd sizes, around 0 and out to |x| = 100. The derivative formulas are checked
 // against central differences of f first, so the kernels are held to a true derivative.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { ACTIVATION_KINDS, derivativeFromInput, type ActivationKind, type Kernels } from '../src/backend/kernels.js';
 import { erfc } from '../src/backend/erfc.js';
@@ -120,5 +120,37 @@ describe('activation names', () => {
     expect(getActivation('gelu', 'dense')).toBe('gelu');
     expect(() => getActivation('mish', 'dense')).toThrow(ConfigError);
     expect(() => getActivation('mish', 'dense')).toThrow(/unknown activation 'mish'; expected one of .*gelu, softplus, swish \(or leaky_relu, silu\)/);
+  });
+});
+
+describe('the activations agree with TensorFlow.js 4.22 (cpu backend)', () => {
+  it('elu, selu, softplus, swish, gelu by name, and leakyRelu as tf.leakyRelu (α 0.2) and the LeakyReLU layer (α 0.3)', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}); // its "install tfjs-node" notice
+    await tf.setBackend('cpu');
+    warn.mockRestore();
+    const x = Float32Array.from({ length: 241 }, (_, i) => Math.fround(-12 + i / 10));
+    const tfjs = (f: (t: import('@tensorflow/tfjs').Tensor) => import('@tensorflow/tfjs').Tensor): Float32Array => {
+      const input = tf.tensor1d(x);
+      const output = f(input);
+      const values = output.dataSync() as Float32Array;
+      tf.dispose([input, output]);
+      return values;
+    };
+    const byName = (name: string) => (t: import('@tensorflow/tfjs').Tensor) => tf.layers.activation({ activation: name as never }).apply(t) as import('@tensorflow/tfjs').Tensor;
+    const cases: [ActivationKind, number, Float32Array][] = [
+      ['elu', 1, tfjs(byName('elu'))],
+      ['selu', 0, tfjs(byName('selu'))],
+      ['softplus', 0, tfjs(byName('softplus'))],
+      ['swish', 0, tfjs(byName('swish'))],
+      ['gelu', 0, tfjs(byName('gelu'))],
+      ['leakyRelu', 0.2, tfjs((t) => tf.leakyRelu(t))],
+      ['leakyRelu', 0.3, tfjs((t) => tf.layers.leakyReLU().apply(t) as import('@tensorflow/tfjs').Tensor)],
+    ];
+    for (const [kind, alpha, expected] of cases) {
+      const { y } = run(plain, kind, x, new Float32Array(x.length), alpha);
+      // TF.js's elu computes e^x - 1 (no expm1) and its gelu an erf good to 1.5e-7 absolute: 1e-6 covers both.
+      for (let i = 0; i < x.length; i++) expect(Math.abs(y[i] - expected[i]), `${kind}(${x[i]})`).toBeLessThan(1e-6 * (1 + Math.abs(x[i])));
+    }
   });
 });
