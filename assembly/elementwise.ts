@@ -5,6 +5,8 @@
 // 16-byte aligned (the allocator guarantees it), booleans as i32 0/1, sizes in elements.
 // Each loop runs four lanes at a time with f32x4, then finishes the tail in scalar code.
 
+import { normalCdf, normalPdf } from './normal';
+
 // contract: Kernels.scale.
 export function scale(x: usize, alpha: f32, y: usize, n: i32): void {
   const va = f32x4.splat(alpha);
@@ -105,11 +107,22 @@ export enum Activation {
   relu,
   sigmoid,
   tanh,
+  leakyRelu,
+  elu,
+  selu,
+  gelu,
+  softplus,
+  swish,
 }
 
-// contract: Kernels.activationForward. relu runs four lanes at a time; sigmoid and tanh
-// are scalar (there is no vector exp).
-export function activationForward(kind: Activation, x: usize, y: usize, n: i32): void {
+// SELU's constants (Klambauer et al. 2017): λ and λ·α, α = 1.6732632423543772. Keras's
+// 9-digit 1.05070098 and 1.67326324 round to the same float32 values.
+const SELU_SCALE: f32 = 1.0507009873554805;
+const SELU_SCALE_ALPHA: f32 = 1.7580993408473766;
+
+// contract: Kernels.activationForward. relu and leakyRelu run four lanes at a time; the
+// others are scalar (there is no vector exp).
+export function activationForward(kind: Activation, x: usize, y: usize, n: i32, alpha: f32): void {
   let i = 0;
   if (kind == Activation.relu) {
     const zero = f32x4.splat(0);
@@ -121,16 +134,44 @@ export function activationForward(kind: Activation, x: usize, y: usize, n: i32):
       const o = <usize>i << 2;
       store<f32>(y + o, Mathf.max(load<f32>(x + o), 0)); // NaN stays NaN, as f32x4.max does
     }
-  } else if (kind == Activation.sigmoid) {
+  } else if (kind == Activation.leakyRelu) {
+    // y = x where x > 0, else α·x: a lane select on the mask x > 0 (NaN fails it: α·NaN = NaN)
+    const zero = f32x4.splat(0), va = f32x4.splat(alpha);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v = v128.load(x + o);
+      v128.store(y + o, v128.bitselect(v, f32x4.mul(va, v), f32x4.gt(v, zero)));
+    }
     for (; i < n; i++) {
       const o = <usize>i << 2;
-      store<f32>(y + o, sigmoid(load<f32>(x + o)));
+      const v = load<f32>(x + o);
+      store<f32>(y + o, v > 0 ? v : alpha * v);
     }
-  } else if (kind == Activation.tanh) {
+  } else {
     for (; i < n; i++) {
       const o = <usize>i << 2;
-      store<f32>(y + o, tanhf(load<f32>(x + o)));
+      store<f32>(y + o, scalarForward(kind, load<f32>(x + o), alpha));
     }
+  }
+}
+
+// f(x) of the scalar kinds.
+// @ts-ignore: decorator
+@inline function scalarForward(kind: Activation, x: f32, alpha: f32): f32 {
+  switch (kind) {
+    case Activation.sigmoid: return sigmoid(x);
+    case Activation.tanh: return tanhf(x);
+    // elu: x > 0 ? x : α·(e^x - 1), with expm1 so small |x| keeps its precision
+    case Activation.elu: return x > 0 ? x : alpha * Mathf.expm1(x);
+    // selu: λ·elu(x) with SELU's α
+    case Activation.selu: return x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * Mathf.expm1(x);
+    // gelu: x·Φ(x), Φ the standard normal CDF (normal.ts), in f64 and rounded once
+    case Activation.gelu: return <f32>(<f64>x * normalCdf(<f64>x));
+    // softplus: ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which never overflows
+    case Activation.softplus: return Mathf.max(x, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(x)));
+    // swish (silu): x·σ(x)
+    case Activation.swish: return x * sigmoid(x);
+    default: return x;
   }
 }
 
@@ -152,29 +193,65 @@ export function activationForward(kind: Activation, x: usize, y: usize, n: i32):
   return u / (u + 2);
 }
 
-// contract: Kernels.activationBackward. relu selects dy with the comparison mask y > 0.
-export function activationBackward(kind: Activation, y: usize, dy: usize, dx: usize, n: i32): void {
+// contract: Kernels.activationBackward. The kinds whose derivative is a function of y without
+// a transcendental (relu, sigmoid, tanh, leakyRelu, elu, selu) run four lanes at a time; relu
+// and leakyRelu select with the comparison mask y > 0. softplus (from y), gelu and swish (from
+// x) are scalar. A kind reads only the one of x and y its formula names.
+export function activationBackward(kind: Activation, x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
   let i = 0;
-  const one = f32x4.splat(1);
-  const zero = f32x4.splat(0);
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const vy = v128.load(y + o), vdy = v128.load(dy + o);
-    let r: v128;
-    if (kind == Activation.relu) r = v128.and(vdy, f32x4.gt(vy, zero));
-    else if (kind == Activation.sigmoid) r = f32x4.mul(vdy, f32x4.mul(vy, f32x4.sub(one, vy)));
-    else r = f32x4.mul(vdy, f32x4.sub(one, f32x4.mul(vy, vy))); // Activation.tanh
-    v128.store(dx + o, r);
+  const vector = kind == Activation.relu || kind == Activation.sigmoid || kind == Activation.tanh ||
+    kind == Activation.leakyRelu || kind == Activation.elu || kind == Activation.selu;
+  if (vector) {
+    const one = f32x4.splat(1);
+    const zero = f32x4.splat(0);
+    const va = f32x4.splat(alpha);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const vy = v128.load(y + o), vdy = v128.load(dy + o);
+      let r: v128;
+      if (kind == Activation.relu) r = v128.and(vdy, f32x4.gt(vy, zero));
+      else if (kind == Activation.sigmoid) r = f32x4.mul(vdy, f32x4.mul(vy, f32x4.sub(one, vy)));
+      else if (kind == Activation.tanh) r = f32x4.mul(vdy, f32x4.sub(one, f32x4.mul(vy, vy)));
+      else if (kind == Activation.leakyRelu) r = v128.bitselect(vdy, f32x4.mul(va, vdy), f32x4.gt(vy, zero));
+      // elu: dy·(y > 0 ? 1 : y + α);  selu: dy·(y > 0 ? λ : y + λα)
+      else if (kind == Activation.elu) r = v128.bitselect(vdy, f32x4.mul(vdy, f32x4.add(vy, va)), f32x4.gt(vy, zero));
+      else r = f32x4.mul(vdy, v128.bitselect(f32x4.splat(SELU_SCALE), f32x4.add(vy, f32x4.splat(SELU_SCALE_ALPHA)), f32x4.gt(vy, zero)));
+      v128.store(dx + o, r);
+    }
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const v = load<f32>(y + o), d = load<f32>(dy + o);
+    const d = load<f32>(dy + o);
     let r: f32;
-    if (kind == Activation.relu) r = v > 0 ? d : 0;
-    else if (kind == Activation.sigmoid) r = d * v * (1 - v);
-    else r = d * (1 - v * v); // Activation.tanh
+    if (kind == Activation.gelu || kind == Activation.swish) {
+      r = d * inputDerivative(kind, load<f32>(x + o));
+    } else {
+      const v = load<f32>(y + o);
+      if (kind == Activation.relu) r = v > 0 ? d : 0;
+      else if (kind == Activation.sigmoid) r = d * v * (1 - v);
+      else if (kind == Activation.tanh) r = d * (1 - v * v);
+      else if (kind == Activation.leakyRelu) r = v > 0 ? d : alpha * d;
+      else if (kind == Activation.elu) r = v > 0 ? d : d * (v + alpha);
+      else if (kind == Activation.selu) r = d * (v > 0 ? SELU_SCALE : v + SELU_SCALE_ALPHA);
+      else r = d * -Mathf.expm1(-v); // Activation.softplus: σ(x) = 1 - e^-y
+    }
     store<f32>(dx + o, r);
   }
+}
+
+// f'(x) of gelu and swish, which are not one-to-one, so f' is computed from x.
+// @ts-ignore: decorator
+@inline function inputDerivative(kind: Activation, x: f32): f32 {
+  if (kind == Activation.gelu) {
+    // gelu'(x) = Φ(x) + x·φ(x)
+    const v = <f64>x;
+    return <f32>(normalCdf(v) + v * normalPdf(v));
+  }
+  // swish'(x) = σ(x) + x·σ(x)·(1 - σ(x)) = s·(1 + x·(1 - s)), with 1 - s = σ(-x) from the same exp
+  const e = Mathf.exp(-Mathf.abs(x));
+  const s: f32 = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+  const complement: f32 = x >= 0 ? e / (1 + e) : 1 / (1 + e);
+  return s * (1 + x * complement);
 }
 
 // contract: Kernels.softmax. The exponentials are scalar; each row is then multiplied by

@@ -23,6 +23,7 @@ export type { Callback, Logs, TrainingModel } from './callbacks/callback.js';
 export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as regularizers from './regularizers.js';
+export * as metrics from './metrics/index.js';
 export * as initializers from './initializers.js';
 export * as data from './data-api.js';
 export * as callbacks from './callbacks-api.js';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Float64ReferenceKernels } from './helpers/backends.js';
 import { computeLoss, getLoss, isFused, type LossName } from '../src/losses.js';
-import { accuracySum } from '../src/metrics.js';
 import { ConfigError } from '../src/errors.js';
 import { Random } from '../src/random.js';
 import { gradientError, numericGradient } from './helpers/gradcheck.js';
@@ -112,12 +111,5 @@ describe('loss values', () => {
     expect(isFused('binaryCrossentropy', 'sigmoid')).toBe(true);
     expect(isFused('meanSquaredError', 'softmax')).toBe(false);
     expect(isFused('categoricalCrossentropy', 'linear')).toBe(false);
-  });
-  it('accuracy follows the loss', () => {
-    const y = batchOf(k64, [0.1, 0.9, 0.8, 0.2, 0.3, 0.7], 3, 2);
-    expect(accuracySum('sparseCategoricalCrossentropy', y, batchOf(k64, [1, 0, 0], 3, 1))).toBe(2);
-    expect(accuracySum('categoricalCrossentropy', y, batchOf(k64, [0, 1, 0, 1, 0, 1], 3, 2))).toBe(2);
-    // binary: per-unit thresholds at 0.5, averaged over units
-    expect(accuracySum('binaryCrossentropy', y, batchOf(k64, [0, 1, 1, 1, 0, 0], 3, 2))).toBeCloseTo(2, 12);
   });
 });

@@ -60,8 +60,31 @@ export interface MemoryStats {
  * and in reference.ts, and a member of the same name in `Activation` in
  * assembly/elementwise.ts; the wasm backend finds its code by that name.
  */
-export const ACTIVATION_KINDS = ['relu', 'sigmoid', 'tanh'] as const;
+export const ACTIVATION_KINDS = ['relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'selu', 'gelu', 'softplus', 'swish'] as const;
 export type ActivationKind = (typeof ACTIVATION_KINDS)[number];
+
+/**
+ * Whether `activationBackward` computes f'(x) from the forward input x rather than from the
+ * output y. gelu and swish dip below 0 and come back up, so one y comes from two x and f'
+ * cannot be read off y; every other kind's f' is a function of y, so a layer may let y
+ * overwrite x.
+ */
+export function derivativeFromInput(kind: ActivationKind): boolean {
+  return kind === 'gelu' || kind === 'swish';
+}
+
+/**
+ * The storage `activationBackward` reads for `kind`: x when `derivativeFromInput(kind)`, else
+ * y. A null one is a `ValueError`; shared by both backends so they reject the same calls.
+ */
+export function derivativeSource(kind: ActivationKind, x: Storage | null, y: Storage | null): Storage {
+  const fromInput = derivativeFromInput(kind);
+  const source = fromInput ? x : y;
+  if (source === null) {
+    throw new ValueError(`activationBackward: ${kind}'s derivative is computed from the forward ${fromInput ? 'input x' : 'output y'}, got null`);
+  }
+  return source;
+}
 
 /** How targets are encoded for the fused softmax + cross-entropy. */
 export type TargetEncoding = 'onehot' | 'sparse';
@@ -109,20 +132,36 @@ export interface Kernels {
   // ---- activations ----------------------------------------------------------------------
   /**
    * y[i] = f(x[i]) for i < n:
-   *   relu     f(x) = max(0, x)          (NaN stays NaN)
-   *   sigmoid  f(x) = 1/(1 + e^-x)
-   *   tanh     f(x) = tanh(x)
-   * y may be x.
+   *   relu       f(x) = max(0, x)                        (NaN stays NaN)
+   *   sigmoid    f(x) = σ(x) = 1/(1 + e^-x)
+   *   tanh       f(x) = tanh(x)
+   *   leakyRelu  f(x) = x if x > 0, else α·x              α ≥ 0
+   *   elu        f(x) = x if x > 0, else α·(e^x - 1)      α > 0
+   *   selu       f(x) = λ·x if x > 0, else λ·a·(e^x - 1)  λ = 1.0507009873554805, a = 1.6732632423543772
+   *   gelu       f(x) = x·Φ(x) = x·erfc(-x/√2)/2          Φ: the standard normal CDF (exact, not tanh)
+   *   softplus   f(x) = ln(1 + e^x)
+   *   swish      f(x) = x·σ(x)                           (Keras's silu)
+   * `alpha` is α of leakyRelu and elu; the other kinds ignore it. y may be x.
    */
-  activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number): void;
+  activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number, alpha: number): void;
   /**
-   * dx[i] = dy[i]·f'(x[i]) for i < n, written through the forward output y = f(x):
-   *   relu     dx = dy·[y > 0]           (0 where y ≤ 0, whatever dy is)
-   *   sigmoid  dx = dy·y·(1 - y)
-   *   tanh     dx = dy·(1 - y²)
-   * dx may be dy.
+   * dx[i] = dy[i]·f'(x[i]) for i < n, written through the forward output y = f(x), except for
+   * gelu and swish, whose f' needs the input x (`derivativeFromInput`):
+   *   relu       dx = dy·[y > 0]                (0 where y ≤ 0, whatever dy is)
+   *   sigmoid    dx = dy·y·(1 - y)
+   *   tanh       dx = dy·(1 - y²)
+   *   leakyRelu  dx = dy·(y > 0 ? 1 : α)
+   *   elu        dx = dy·(y > 0 ? 1 : y + α)     (α·e^x = y + α where x ≤ 0)
+   *   selu       dx = dy·(y > 0 ? λ : y + λ·a)
+   *   softplus   dx = dy·(1 - e^-y)              (σ(x) = 1 - e^-y, since e^y = 1 + e^x)
+   *   gelu       dx = dy·(Φ(x) + x·φ(x))          φ(x) = e^(-x²/2)/√(2π), the normal density
+   *   swish      dx = dy·σ(x)·(1 + x·(1 - σ(x)))
+   * y > 0 exactly where x > 0, given the α ranges above. At the kink x = 0 each takes its left
+   * derivative (relu 0, leakyRelu α, elu α, selu λ·a); TensorFlow takes the right one for elu
+   * and selu. The kind reads only the one of x and y it needs and the other may be null
+   * (`derivativeSource`). dx may be dy.
    */
-  activationBackward(kind: ActivationKind, y: Storage, dy: Storage, dx: Storage, n: number): void;
+  activationBackward(kind: ActivationKind, x: Storage | null, y: Storage | null, dy: Storage, dx: Storage, n: number, alpha: number): void;
   /**
    * Row-wise softmax of an m×n x, shifted by each row's max so no exponent is positive:
    *   y[i,j] = e^(x[i,j] - max_i) / Σ_l e^(x[i,l] - max_i),   max_i = max_l x[i,l]

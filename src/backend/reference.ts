@@ -8,7 +8,8 @@
  */
 
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
-import { checkAllocLength, checkGemmAliasing } from './kernels.js';
+import { checkAllocLength, checkGemmAliasing, derivativeSource } from './kernels.js';
+import { erfc } from './erfc.js';
 import { ValueError } from '../errors.js';
 import { hash32 } from '../random.js';
 
@@ -94,26 +95,43 @@ export class ReferenceKernels implements Kernels {
   }
 
   // ---- activations ----------------------------------------------------------------------
-  activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number): void {
+  activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number, alpha: number): void {
     const X = x.view(), Y = y.view();
     for (let i = 0; i < n; i++) {
       const v = X[i];
       switch (kind) {
-        case 'relu': Y[i] = Math.max(0, v); break; //           max(0, x); NaN stays NaN
-        case 'sigmoid': Y[i] = 1 / (1 + Math.exp(-v)); break; // 1 / (1 + e^-x)
+        case 'relu': Y[i] = Math.max(0, v); break; //                      max(0, x); NaN stays NaN
+        case 'sigmoid': Y[i] = sigmoid(v); break; //                       1 / (1 + e^-x)
         case 'tanh': Y[i] = Math.tanh(v); break;
+        case 'leakyRelu': Y[i] = v > 0 ? v : alpha * v; break; //         x, or α·x below 0
+        case 'elu': Y[i] = v > 0 ? v : alpha * Math.expm1(v); break; //   x, or α·(e^x - 1)
+        case 'selu': Y[i] = SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)); break; // λ·elu(x) with α = a
+        case 'gelu': Y[i] = v * normalCdf(v); break; //                    x·Φ(x)
+        case 'softplus': Y[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))); break; // ln(1 + e^x), never overflowing
+        case 'swish': Y[i] = v * sigmoid(v); break; //                     x·σ(x)
       }
     }
   }
 
-  activationBackward(kind: ActivationKind, y: Storage, dy: Storage, dx: Storage, n: number): void {
-    const Y = y.view(), DY = dy.view(), DX = dx.view();
+  activationBackward(kind: ActivationKind, x: Storage | null, y: Storage | null, dy: Storage, dx: Storage, n: number, alpha: number): void {
+    // v is y = f(x), or x itself for gelu and swish (derivativeFromInput).
+    const V = derivativeSource(kind, x, y).view(), DY = dy.view(), DX = dx.view();
     for (let i = 0; i < n; i++) {
-      const v = Y[i];
+      const v = V[i];
       switch (kind) {
-        case 'relu': DX[i] = v > 0 ? DY[i] : 0; break; //          f'(x) = [x > 0] = [y > 0]
-        case 'sigmoid': DX[i] = DY[i] * v * (1 - v); break; //     f'(x) = y(1 - y)
-        case 'tanh': DX[i] = DY[i] * (1 - v * v); break; //        f'(x) = 1 - y²
+        case 'relu': DX[i] = v > 0 ? DY[i] : 0; break; //                         f'(x) = [x > 0] = [y > 0]
+        case 'sigmoid': DX[i] = DY[i] * v * (1 - v); break; //                    f'(x) = y(1 - y)
+        case 'tanh': DX[i] = DY[i] * (1 - v * v); break; //                       f'(x) = 1 - y²
+        case 'leakyRelu': DX[i] = DY[i] * (v > 0 ? 1 : alpha); break; //          f'(x) = 1 or α
+        case 'elu': DX[i] = DY[i] * (v > 0 ? 1 : v + alpha); break; //            f'(x) = 1 or α·e^x = y + α
+        case 'selu': DX[i] = DY[i] * (v > 0 ? SELU_SCALE : v + SELU_SCALE * SELU_ALPHA); break; // λ or λ·a·e^x = y + λ·a
+        case 'softplus': DX[i] = DY[i] * -Math.expm1(-v); break; //              f'(x) = σ(x) = 1 - e^-y
+        case 'gelu': DX[i] = DY[i] * (normalCdf(v) + v * normalPdf(v)); break; // f'(x) = Φ(x) + x·φ(x)
+        case 'swish': { //                                                         f'(x) = σ(x) + x·σ(x)·(1 - σ(x))
+          const s = sigmoid(v);
+          DX[i] = DY[i] * s * (1 + v * (1 - s));
+          break;
+        }
       }
     }
   }
@@ -345,4 +363,23 @@ export class ReferenceKernels implements Kernels {
     const DY = dy.view(), M = mask.view(), DX = dx.view();
     for (let i = 0; i < n; i++) DX[i] = DY[i] * M[i]; // dx = dy·mask
   }
+}
+
+/** SELU's constants λ and a (Klambauer et al. 2017; Keras rounds them to 1.05070098 and 1.67326324). */
+const SELU_SCALE = 1.0507009873554805;
+const SELU_ALPHA = 1.6732632423543772;
+
+/** σ(x) = 1/(1 + e^-x). */
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Φ(x) = erfc(-x/√2)/2, the standard normal CDF; erfc keeps its precision where x ≪ 0. */
+function normalCdf(x: number): number {
+  return erfc(-x / Math.SQRT2) / 2;
+}
+
+/** φ(x) = e^(-x²/2)/√(2π), the standard normal density. */
+function normalPdf(x: number): number {
+  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 }

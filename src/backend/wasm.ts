@@ -10,7 +10,7 @@
  */
 
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
-import { ACTIVATION_KINDS, checkAllocLength, checkGemmAliasing } from './kernels.js';
+import { ACTIVATION_KINDS, checkAllocLength, checkGemmAliasing, derivativeSource } from './kernels.js';
 import { Allocator, type GrowableMemory } from './memory.js';
 import { BackendError, ValueError } from '../errors.js';
 import { compileKernelsFile, isNode } from './wasm-file.js';
@@ -26,8 +26,8 @@ interface KernelExports {
   gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, work: number): void;
   biasAdd(x: number, bias: number, y: number, m: number, n: number): void;
   columnSums(x: number, out: number, m: number, n: number, accumulate: number): void;
-  activationForward(kind: number, x: number, y: number, n: number): void;
-  activationBackward(kind: number, y: number, dy: number, dx: number, n: number): void;
+  activationForward(kind: number, x: number, y: number, n: number, alpha: number): void;
+  activationBackward(kind: number, x: number, y: number, dy: number, dx: number, n: number, alpha: number): void;
   softmax(x: number, y: number, m: number, n: number): void;
   softmaxCrossEntropy(logits: number, targets: number, grad: number, m: number, n: number, sparse: number, gradScale: number): number;
   scale(x: number, alpha: number, y: number, n: number): void;
@@ -144,12 +144,15 @@ export class WasmKernels implements Kernels {
     this.exports.columnSums(this.ptr(x), this.ptr(out), m, n, +accumulate);
   }
 
-  activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number): void {
-    this.exports.activationForward(this.activationCode[kind], this.ptr(x), this.ptr(y), n);
+  activationForward(kind: ActivationKind, x: Storage, y: Storage, n: number, alpha: number): void {
+    this.exports.activationForward(this.activationCode[kind], this.ptr(x), this.ptr(y), n, alpha);
   }
 
-  activationBackward(kind: ActivationKind, y: Storage, dy: Storage, dx: Storage, n: number): void {
-    this.exports.activationBackward(this.activationCode[kind], this.ptr(y), this.ptr(dy), this.ptr(dx), n);
+  activationBackward(kind: ActivationKind, x: Storage | null, y: Storage | null, dy: Storage, dx: Storage, n: number, alpha: number): void {
+    derivativeSource(kind, x, y); // the one of x and y the kind reads must be there
+    this.exports.activationBackward(
+      this.activationCode[kind], x === null ? 0 : this.ptr(x), y === null ? 0 : this.ptr(y), this.ptr(dy), this.ptr(dx), n, alpha,
+    );
   }
 
   softmax(x: Storage, y: Storage, m: number, n: number): void {

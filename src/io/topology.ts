@@ -20,9 +20,9 @@
 import type { Layer } from '../layers/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { LossName } from '../losses.js';
-import type { MetricName } from '../metrics.js';
+import type { Metric } from '../metrics/metric.js';
 import { getLoss } from '../losses.js';
-import { getMetric } from '../metrics.js';
+import { getMetrics } from '../metrics/by-name.js';
 import { ConfigError } from '../errors.js';
 import { ConfigReader, describe } from './config-reader.js';
 import { readSerialized, serialize, type KerasSerialized } from './registry.js';
@@ -40,7 +40,7 @@ const MAX_LAYERS = 10_000;
 export interface TopologySource {
   readonly name: string;
   readonly layers: readonly Layer[];
-  readonly compiledOptions: { optimizer: Optimizer; loss: LossName; metrics: readonly MetricName[] } | null;
+  readonly compiledOptions: { optimizer: Optimizer; loss: LossName; metrics: readonly Metric[] } | null;
 }
 
 /** The Keras topology of a model (see the file comment). */
@@ -62,7 +62,7 @@ export function writeTopology(model: TopologySource): Record<string, unknown> {
 function writeTrainingConfig(compiled: NonNullable<TopologySource['compiledOptions']>): Record<string, unknown> {
   return {
     loss: toSnakeCase(compiled.loss),
-    metrics: [...compiled.metrics],
+    metrics: compiled.metrics.map((m) => m.name), // Keras's log names: 'accuracy', 'categorical_accuracy', 'mse'
     weighted_metrics: null,
     loss_weights: null,
     optimizer_config: optimizerClasses.toKeras(serialize(compiled.optimizer)) satisfies KerasSerialized,
@@ -76,7 +76,7 @@ export interface ReadTopology {
   /** The per-sample input shape of the first layer. */
   inputShape: number[];
   /** The compile options, and the optimizer's class as the file names it (its state's convention). */
-  training: { loss: LossName; metrics: MetricName[]; optimizer: Optimizer; optimizerClass: string } | null;
+  training: { loss: LossName; metrics: string[]; optimizer: Optimizer; optimizerClass: string } | null;
 }
 
 /**
@@ -167,6 +167,7 @@ function readTrainingConfig(value: unknown): NonNullable<ReadTopology['training'
   const optimizer = optimizerClasses.fromConfig(optimizerConfig, 'optimizer_config', 'keras');
   r.fixed({ weightedMetrics: { value: null }, lossWeights: { value: null }, sampleWeightMode: { value: null } });
   r.done();
+  getMetrics(metrics, getLoss(loss)); // unknown names are refused here, naming them
   return { loss: getLoss(loss), metrics, optimizer, optimizerClass: readSerialized(optimizerConfig, 'optimizer_config', 'keras').className };
 }
 
@@ -175,16 +176,16 @@ function readTrainingConfig(value: unknown): NonNullable<ReadTopology['training'
  * may ([['accuracy']], or { output: [...] }, and TensorFlow.js writes {} for none); or a
  * MeanMetricWrapper whose config names the metric.
  */
-function readMetrics(value: unknown): MetricName[] {
+function readMetrics(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   const perOutput = isPlainObject(value) && !Object.hasOwn(value, 'class_name') && !Object.hasOwn(value, 'className');
   const items = Array.isArray(value) ? value.flat() : perOutput ? Object.values(value).flat() : [value];
   return items.map((item) => {
-    if (typeof item === 'string') return getMetric(item);
+    if (typeof item === 'string') return item;
     const { className, config } = readSerialized(item, 'training_config metrics', 'keras');
     if (className !== 'MeanMetricWrapper' || typeof config.name !== 'string') {
       throw new ConfigError(`training_config: unsupported metric ${describe(item)}; wasmnn reads 'accuracy'`);
     }
-    return getMetric(config.name);
+    return config.name;
   });
 }

@@ -3,7 +3,7 @@
  *
  *   forward:   z = x·W + b          x: batch×in, W: in×units (the "kernel"), b: units
  *              y = f(z)              f = the activation
- *   backward:  dz = dy ⊙ f'(z)
+ *   backward:  dz = dy ⊙ f'(z)       f'(z) from y = f(z), or from z for gelu and swish
  *              dW = xᵀ·dz            (a TN product)
  *              db = Σ_rows dz
  *              dx = dz·Wᵀ            (an NT product; skipped for the first layer)
@@ -15,14 +15,17 @@ import { LAYER_ARGS, Layer, layerArgs, type LayerArgs } from './layer.js';
 import { regularizerArgument } from '../regularizers.js';
 import type { Batch } from '../core/batch.js';
 import { gradientOf, type Regularizer, type Weight } from '../core/weight.js';
-import { activationBackward, activationForward, getActivation, type ActivationName } from '../activations.js';
+import { activationBackward, activationForward, derivativeNeedsInput, getActivation, savedActivationName, type ActivationName } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerName } from '../initializers.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 
 export interface DenseArgs extends LayerArgs {
   /** Number of output units (positive integer). */
   units: number;
-  /** Activation applied to x·W + b: 'linear' (default), 'relu', 'sigmoid', 'tanh', 'softmax'. */
+  /**
+   * Activation applied to x·W + b: 'linear' (default), 'relu', 'sigmoid', 'tanh', 'softmax',
+   * 'leakyRelu' (α = 0.2), 'elu' (α = 1), 'selu', 'gelu', 'softplus', 'swish' (see activations.ts).
+   */
   activation?: ActivationName | string;
   /** Whether to add a bias vector (default true). */
   useBias?: boolean;
@@ -49,9 +52,12 @@ export class Dense extends Layer {
   private bias: Weight | null = null;
   /** The last forward input (kept for dW = xᵀ·dz). */
   private lastInput: Batch | null = null;
-  /** z of the last forward pass, kept only when f is softmax or sigmoid (a fused loss reads it). */
+  /**
+   * z of the last forward pass, kept only when something reads it after forward: a fused loss
+   * (f softmax or sigmoid), or f'(z) itself (f gelu or swish, whose f' is not a function of y).
+   */
   private lastLogits: Batch | null = null;
-  /** y = f(z) of the last forward pass (f'(z) is computed from it). */
+  /** y = f(z) of the last forward pass (f'(z) is computed from it, except for gelu and swish). */
   private lastY: Batch | null = null;
 
   constructor(args: DenseArgs) {
@@ -95,8 +101,8 @@ export class Dense extends Layer {
     k.gemm(false, false, rows, this.units, this.inputSize, x.storage, this.kernel.value.storage, z.storage, false);
     if (this.bias) k.biasAdd(z.storage, this.bias.value.storage, z.storage, rows, this.units);
     // y = f(z): in place (z is then gone), except for softmax and sigmoid, whose logits z a
-    // fused loss reads.
-    const keepLogits = this.activation === 'softmax' || this.activation === 'sigmoid';
+    // fused loss reads, and gelu and swish, whose f'(z) backward computes from z.
+    const keepLogits = this.activation === 'softmax' || this.activation === 'sigmoid' || derivativeNeedsInput(this.activation);
     const y = keepLogits ? this.buffers.get('y', rows, this.units) : z;
     activationForward(k, this.activation, z, y);
     this.lastInput = x;
@@ -107,9 +113,9 @@ export class Dense extends Layer {
 
   backward(dy: Batch, computeInputGradient = true): Batch {
     const y = this.requireForward();
-    // dz = dy ⊙ f'(z)
+    // dz = dy ⊙ f'(z), from y, or from z where it was kept for this (gelu, swish)
     const dz = this.buffers.get('dz', dy.rows, this.units);
-    activationBackward(this.kernels, this.activation, y, dy, dz);
+    activationBackward(this.kernels, this.activation, this.lastLogits, y, dy, dz);
     return this.backwardFromLogits(dz, computeInputGradient);
   }
 
@@ -117,7 +123,7 @@ export class Dense extends Layer {
     return this.activation;
   }
 
-  /** z = x·W + b of the last forward pass, when f is softmax or sigmoid. */
+  /** z = x·W + b of the last forward pass, when it was kept (f softmax or sigmoid for a fused loss). */
   override logits(): Batch {
     this.requireForward();
     if (this.lastLogits === null) return super.logits();
@@ -157,7 +163,7 @@ export class Dense extends Layer {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: this.activation,
+      activation: savedActivationName(this.activation),
       useBias: this.useBias,
       kernelInitializer: serialized(this.kernelInitializer),
       biasInitializer: serialized(this.biasInitializer),

@@ -4,6 +4,8 @@ export type { Batch } from '../core/batch.js';
 export type { Weight, Regularizer } from '../core/weight.js';
 export { Dense, dense, type DenseArgs } from './dense.js';
 export { Activation, activation, type ActivationArgs } from './activation.js';
+export { LeakyReLU, leakyReLU, type LeakyReLUArgs } from './leaky-relu.js';
+export { ELU, elu, type ELUArgs } from './elu.js';
 export { Flatten, flatten } from './flatten.js';
 export { Dropout, dropout, type DropoutArgs } from './dropout.js';
 export { BatchNormalization, batchNormalization, type BatchNormalizationArgs } from './batchnorm.js';

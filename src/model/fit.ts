@@ -15,7 +15,7 @@ import { callAll, type Callback, type Logs, type TrainingModel } from '../callba
 import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress.js';
 import type { BufferPool } from '../core/buffer-pool.js';
-import { accuracySum, type MetricName } from '../metrics.js';
+import { MetricTotals, type Metric } from '../metrics/metric.js';
 import { NonFiniteLossError, ValueError } from '../errors.js';
 import { requireFinite, requireInteger } from '../arguments.js';
 import { gatherRows, type RowMatrix } from './data.js';
@@ -66,7 +66,7 @@ export interface FitRun {
   /** The model, as callbacks see it; `history` is set to this fit's History. */
   model: TrainingModel & { history: History | null };
   network: Network;
-  metrics: readonly MetricName[];
+  metrics: readonly Metric[];
   /** The model's buffers for the batch inputs, targets and loss gradient. */
   buffers: BufferPool;
   /** The order the samples are visited in, shuffled each epoch (sample-order.ts). */
@@ -121,10 +121,11 @@ async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, cal
   const { batchSize, shuffle } = settings;
   const samples = inputs.rows;
   const steps = Math.ceil(samples / batchSize);
-  const trackAccuracy = metrics.includes('accuracy');
   const { order } = run.sampleOrder;
   if (shuffle) run.sampleOrder.shuffle();
-  let lossSum = 0, penaltySum = 0, correct = 0, seen = 0;
+  // Keras's running means: Σ over the samples seen so far, divided by their count.
+  const totals = new MetricTotals(metrics);
+  let lossSum = 0, penaltySum = 0, seen = 0;
   for (let step = 0; step < steps; step++) {
     await callAll(callbacks, 'onBatchBegin', step, {});
     const start = step * batchSize;
@@ -142,10 +143,10 @@ async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, cal
     }
     lossSum += result.loss * rows;
     penaltySum += result.penalty * rows;
-    if (trackAccuracy) correct += accuracySum(network.loss, result.output, t);
+    totals.add(result.output, t);
     seen += rows;
     const batchLogs: Logs = { batch: step, size: rows, loss: lossSum / seen };
-    if (trackAccuracy) batchLogs.accuracy = correct / seen;
+    totals.writeMeans(batchLogs, seen);
     await callAll(callbacks, 'onBatchEnd', step, batchLogs);
     // Let a page render and take input (a Stop button) every few milliseconds: often enough
     // to stay responsive, rarely enough that a small network's tiny batches are not slowed.
@@ -158,7 +159,7 @@ async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, cal
     if (model.stopTraining) break;
   }
   const logs: Logs = {};
-  if (trackAccuracy) logs.accuracy = correct / seen;
+  totals.writeMeans(logs, seen);
   logs.loss = lossSum / seen;
   if (run.hasPenalties) logs.regularization_loss = penaltySum / seen;
   if (validation) {

@@ -24,7 +24,8 @@ import { Layer } from '../layers/layer.js';
 import { Random, mixKey, nextModelSeed } from '../random.js';
 import { Tensor, sizeOf, type TensorLike } from '../tensor.js';
 import { computeLoss, getLoss, type LossName } from '../losses.js';
-import { accuracySum, getMetric, type MetricName } from '../metrics.js';
+import { getMetrics } from '../metrics/by-name.js';
+import { MetricTotals, type Metric } from '../metrics/metric.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import type { Callback, Logs, TrainingModel } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
@@ -52,8 +53,13 @@ export interface CompileOptions {
   optimizer: Optimizer | string;
   /** 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError' (or Keras snake_case). */
   loss: string;
-  /** ['accuracy'] to track accuracy next to the loss. */
-  metrics?: string[];
+  /**
+   * Metrics to log next to the loss: Keras's names, snake_case or camelCase ('accuracy',
+   * 'categorical_accuracy', 'sparseCategoricalAccuracy', 'binary_accuracy', 'mse', 'mae',
+   * 'top_k_categorical_accuracy', ...), or objects such as
+   * nn.metrics.topKCategoricalAccuracy({ k: 3 }). Each is logged under its Keras name.
+   */
+  metrics?: (string | Metric)[];
 }
 
 export interface FitOptions {
@@ -95,7 +101,7 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
-/** Results of `evaluate`: { loss, accuracy? }. */
+/** Results of `evaluate`: the loss and each compiled metric, by name ({ accuracy, loss }). */
 export type EvaluationResult = Record<string, number>;
 
 /** Label of the shuffle stream derived from the model seed. */
@@ -104,7 +110,7 @@ const STREAM_SHUFFLE = 0x5348;
 interface Compiled {
   optimizer: Optimizer;
   loss: LossName;
-  metrics: MetricName[];
+  metrics: Metric[];
 }
 
 export class Sequential implements TrainingModel {
@@ -296,7 +302,7 @@ export class Sequential implements TrainingModel {
     if (options.loss === undefined) throw new ConfigError("compile: 'loss' is required, e.g. 'sparseCategoricalCrossentropy'");
     if (options.optimizer === undefined) throw new ConfigError("compile: 'optimizer' is required, e.g. nn.optimizers.adam()");
     const loss = getLoss(options.loss);
-    const metrics = (options.metrics ?? []).map(getMetric);
+    const metrics = getMetrics(options.metrics ?? [], loss);
     const optimizer = getOptimizer(options.optimizer);
     if (optimizer.owner !== null && optimizer.owner !== this) {
       throw new ConfigError(`compile: this ${optimizer.className} optimizer is already compiled into another model; its state belongs to that model's weights, so give each model its own optimizer`);
@@ -490,18 +496,19 @@ export class Sequential implements TrainingModel {
     const { loss, metrics } = this.requireCompiled();
     const k = this.kernels;
     const fused = fusedOutputLayer(this.layers, loss);
-    let lossSum = 0, correct = 0;
+    const totals = new MetricTotals(metrics);
+    let lossSum = 0;
     for (let start = 0; start < inputs.rows; start += batchSize) {
       const rows = Math.min(batchSize, inputs.rows - start);
       const output = this.forwardRows(inputs, start, rows);
       const t = this.buffers.get('t', rows, targets.cols);
       gatherRows(targets, null, start, rows, t.storage);
       lossSum += computeLoss(k, loss, { output, logits: fused?.logits() ?? null, targets: t, grad: null });
-      if (metrics.includes('accuracy')) correct += accuracySum(loss, output, t);
+      totals.add(output, t);
     }
     const n = Math.max(inputs.rows, 1);
     const result: Logs = {};
-    if (metrics.includes('accuracy')) result.accuracy = correct / n;
+    totals.writeMeans(result, n);
     result.loss = lossSum / n + penaltyOf(k, this.weights());
     return result;
   }

@@ -5,8 +5,10 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { ActivationKind, Kernels, Storage, TargetEncoding } from '../../src/backend/kernels.js';
+import { ACTIVATION_KINDS, derivativeFromInput, type ActivationKind, type Kernels, type Storage, type TargetEncoding } from '../../src/backend/kernels.js';
 
+import { erfc } from '../../src/backend/erfc.js';
+import { ValueError } from '../../src/errors.js';
 import { allBackends, plain, reference, relaxed, wasmBuilds } from '../helpers/kernel-backends.js';
 
 const RUNS = { seed: 42, numRuns: 80 };
@@ -121,24 +123,29 @@ function runColumnSums(k: Kernels, x: Float32Array, out0: Float32Array, m: numbe
   });
 }
 
-function runForward(k: Kernels, kind: ActivationKind, x: Float32Array, inPlace = false): Float32Array {
+function runForward(k: Kernels, kind: ActivationKind, x: Float32Array, inPlace = false, alpha = 0): Float32Array {
   return scoped(k, (s) => {
     const X = s.put(x);
     const Y = inPlace ? X : s.zeros(x.length);
-    k.activationForward(kind, X, Y, x.length);
+    k.activationForward(kind, X, Y, x.length, alpha);
     if (!inPlace) s.unchanged(X, x);
     return s.read(Y, x.length);
   });
 }
 
-function runBackward(k: Kernels, kind: ActivationKind, y: Float32Array, dy: Float32Array, inPlace = false): Float32Array {
+/**
+ * dx for dy, from `saved`: the forward input x for gelu and swish, the output y for the other
+ * kinds (derivativeFromInput), with null for the other one.
+ */
+function runBackward(k: Kernels, kind: ActivationKind, saved: Float32Array, dy: Float32Array, inPlace = false, alpha = 0): Float32Array {
   return scoped(k, (s) => {
-    const Y = s.put(y), DY = s.put(dy);
-    const DX = inPlace ? DY : s.zeros(y.length);
-    k.activationBackward(kind, Y, DY, DX, y.length);
-    s.unchanged(Y, y);
+    const S = s.put(saved), DY = s.put(dy);
+    const DX = inPlace ? DY : s.zeros(saved.length);
+    const fromInput = derivativeFromInput(kind);
+    k.activationBackward(kind, fromInput ? S : null, fromInput ? null : S, DY, DX, saved.length, alpha);
+    s.unchanged(S, saved);
     if (!inPlace) s.unchanged(DY, dy);
-    return s.read(DX, y.length);
+    return s.read(DX, saved.length);
   });
 }
 
@@ -301,6 +308,51 @@ function gradTolerance(c: CrossEntropyCase): (index: number) => number {
   };
 }
 
+// ---- the activations added for Keras parity: inputs and tolerances ---------------------------
+
+/** Activation inputs: the bulk in [-10, 10], values near 0, and |x| up to 100, where exponentials saturate. */
+const activationInputs = (n: number): fc.Arbitrary<Float32Array> => fc.oneof(floats(n, 10), floats(n, 1e-3), floats(n, 100));
+/** α as a float32 in (0, 3], so that both backends start from the same α. */
+const alphas = fc.float({ min: Math.fround(0.01), max: 3, noNaN: true });
+
+/** The kinds that compute with exponentials, whose wasm results differ from the reference by a few roundings. */
+const SMOOTH_KINDS = ['elu', 'selu', 'gelu', 'softplus', 'swish'] as const;
+
+/**
+ * Forward, relative to |f(x)|: the reference rounds f(x) once. elu and selu: expm1f within one
+ * ulp, then the product (selu's constant itself rounds to float32). gelu: computed in float64
+ * from an erfc good to 1.5e-8 relative (assembly/normal.ts), then rounded once. softplus: expf,
+ * log1pf and a sum. swish: the sigmoid (4U, as measured above for sigmoid), then x·σ.
+ */
+const FORWARD_ULPS: Record<(typeof SMOOTH_KINDS)[number], number> = { elu: 3, selu: 4, gelu: 3, softplus: 4, swish: 6 };
+
+const SELU_SCALE = 1.0507009873554805, SELU_SCALE_ALPHA = 1.7580993408473766;
+const normalCdf = (x: number): number => erfc(-x / Math.SQRT2) / 2;
+const normalPdf = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+
+/**
+ * Backward tolerance for element i, given what the kernel read (y, or x for gelu and swish):
+ * - elu, selu: where y ≤ 0, y + α rounds by U·(|y| + α), absolute, where the two nearly cancel
+ *   (x ≪ 0); then the product rounds.
+ * - softplus: -expm1f(-y) within one ulp, then the product.
+ * - gelu: f' = Φ + x·φ cancels near x = -0.75 (gelu's minimum), so its error is U relative to
+ *   Φ + |x|·φ, not to f'; then f' and the product round.
+ * - swish: f' = s·(1 + x·(1 - s)) cancels near x = -1.28 the same way: 8U relative to s·(1 + |x|·(1 - s)).
+ */
+function backwardTolerance(kind: (typeof SMOOTH_KINDS)[number], saved: number, dy: number, expected: number, alpha: number): number {
+  const d = Math.abs(dy);
+  switch (kind) {
+    case 'elu': return 2 * U * d * (Math.abs(saved) + alpha) + 2 * U * Math.abs(expected) + TINY;
+    case 'selu': return 2 * U * d * (Math.abs(saved) + SELU_SCALE_ALPHA) + 2 * U * Math.abs(expected) + TINY;
+    case 'softplus': return 4 * U * Math.abs(expected) + TINY;
+    case 'gelu': return 2 * U * d * (normalCdf(saved) + Math.abs(saved) * normalPdf(saved)) + 2 * U * Math.abs(expected) + TINY;
+    case 'swish': {
+      const s = 1 / (1 + Math.exp(-saved));
+      return 8 * U * d * s * (1 + Math.abs(saved) * (1 - s)) + TINY;
+    }
+  }
+}
+
 // ---- wasm vs reference --------------------------------------------------------------------
 
 describe('both wasm builds load', () => {
@@ -363,6 +415,38 @@ describe.each(wasmBuilds)('$label matches the reference', ({ kernels: wasm }) =>
         return 2 * U * Math.abs(dy[i]) + 4 * U * Math.abs(expected[i]) + TINY;
       };
       assertClose(`${kind}'`, runBackward(wasm, kind, y, dy), expected, tol);
+    }), RUNS);
+  });
+
+  it('leakyRelu forward and backward on every finite float32, with a float32 α (exact: α·x and α·dy round once in both)', () => {
+    const arb = fc.record({ x: length.chain((n) => floats(n)), alpha: fc.float({ min: 0, max: 1, noNaN: true }) });
+    fc.assert(fc.property(arb, ({ x, alpha }) => {
+      const y = runForward(reference, 'leakyRelu', x, false, alpha);
+      assertClose('y', runForward(wasm, 'leakyRelu', x, false, alpha), y, exact);
+      const dy = x.map((v) => Math.fround(v / 3 + 1));
+      assertClose('dx', runBackward(wasm, 'leakyRelu', y, dy, false, alpha), runBackward(reference, 'leakyRelu', y, dy, false, alpha), exact);
+    }), RUNS);
+  });
+
+  it('elu, selu, gelu, softplus, swish forward on [-10, 10], near 0 and out to ±100 (FORWARD_ULPS)', () => {
+    const arb = fc.record({ kind: fc.constantFrom(...SMOOTH_KINDS), x: length.chain(activationInputs), alpha: alphas });
+    fc.assert(fc.property(arb, ({ kind, x, alpha }) => {
+      const expected = runForward(reference, kind, x, false, alpha);
+      const ulps = FORWARD_ULPS[kind];
+      assertClose(`${kind}(x)`, runForward(wasm, kind, x, false, alpha), expected, (i) => ulps * U * Math.abs(expected[i]) + TINY);
+    }), RUNS);
+  });
+
+  it('elu, selu, softplus backward through y, gelu and swish through x (backwardTolerance)', () => {
+    const arb = fc.record({
+      kind: fc.constantFrom(...SMOOTH_KINDS),
+      xdy: length.chain((n) => fc.tuple(activationInputs(n), floats(n, 10))),
+      alpha: alphas,
+    });
+    fc.assert(fc.property(arb, ({ kind, xdy: [x, dy], alpha }) => {
+      const saved = derivativeFromInput(kind) ? x : runForward(reference, kind, x, false, alpha);
+      const expected = runBackward(reference, kind, saved, dy, false, alpha);
+      assertClose(`${kind}'`, runBackward(wasm, kind, saved, dy, false, alpha), expected, (i) => backwardTolerance(kind, saved[i], dy[i], expected[i], alpha));
     }), RUNS);
   });
 
@@ -445,13 +529,14 @@ describe.each(allBackends)('aliasing rules on $label', ({ kernels: k }) => {
 
   it('activationForward with y = x and activationBackward with dx = dy', () => {
     const arb = fc.record({
-      kind: fc.constantFrom<ActivationKind>('relu', 'sigmoid', 'tanh'),
+      kind: fc.constantFrom<ActivationKind>(...ACTIVATION_KINDS),
       xdy: length.chain((n) => fc.tuple(floats(n, 10), floats(n, 10))),
     });
     fc.assert(fc.property(arb, ({ kind, xdy: [x, dy] }) => {
-      const y = runForward(k, kind, x);
-      expect(runForward(k, kind, x, true)).toEqual(y);
-      expect(runBackward(k, kind, y, dy, true)).toEqual(runBackward(k, kind, y, dy));
+      const y = runForward(k, kind, x, false, 0.5);
+      expect(runForward(k, kind, x, true, 0.5)).toEqual(y);
+      const saved = derivativeFromInput(kind) ? x : y;
+      expect(runBackward(k, kind, saved, dy, true, 0.5)).toEqual(runBackward(k, kind, saved, dy, false, 0.5));
     }), ALIAS_RUNS);
   });
 
@@ -512,6 +597,77 @@ describe.each(allBackends)('hand-computed cases on $label', ({ kernels: k }) => 
     expect(t[5]).toBe(Math.fround(1e-30)); // tanh x = x - x³/3 + …: x itself at float32 precision
     expect(Array.from(runBackward(k, 'sigmoid', Float32Array.of(0.5, 0.5, 1, 0), Float32Array.of(1, -8, 3, 3)))).toEqual([0.25, -2, 0, 0]);
     expect(Array.from(runBackward(k, 'tanh', Float32Array.of(0, 0.5, 1, -1), Float32Array.of(3, 4, 5, 5)))).toEqual([3, 3, 0, 0]);
+  });
+
+  it('leakyRelu: α·x below 0 and x above; backward α·dy where y ≤ 0 (the left derivative at 0)', () => {
+    expect(Array.from(runForward(k, 'leakyRelu', Float32Array.of(-4, -0, 0, 2, -1e30), false, 0.25))).toEqual([-1, -0, 0, 2, Math.fround(-2.5e29)]);
+    expect(Array.from(runBackward(k, 'leakyRelu', Float32Array.of(-1, 0, 2, 1e-30), Float32Array.of(4, 4, 4, -8), false, 0.25))).toEqual([1, 1, 4, -8]);
+  });
+
+  it('elu and selu: 0 at 0, -α and -λ·a far below 0, slope 1 and λ above; backward y + α below 0', () => {
+    const x = Float32Array.of(0, -100, 2, -Math.LN2);
+    expect(Array.from(runForward(k, 'elu', x, false, 0.5))).toEqual([0, -0.5, 2, -0.25]); // 0.5·(e^-ln2 - 1) = -1/4
+    const selu = runForward(k, 'selu', x);
+    expect(selu[0]).toBe(0);
+    expect(selu[1]).toBeCloseTo(-SELU_SCALE_ALPHA, 6);
+    expect(selu[2]).toBeCloseTo(2 * SELU_SCALE, 6);
+    expect(Array.from(runBackward(k, 'elu', Float32Array.of(-0.25, -0.5, 2), Float32Array.of(4, 4, 4), false, 0.5))).toEqual([1, 0, 4]);
+    const dselu = runBackward(k, 'selu', Float32Array.of(1, 0, -SELU_SCALE_ALPHA), Float32Array.of(1, 1, 1));
+    expect(dselu[0]).toBeCloseTo(SELU_SCALE, 6);
+    expect(dselu[1]).toBeCloseTo(SELU_SCALE_ALPHA, 6); // the left derivative at 0: λ·a
+    expect(Math.abs(dselu[2])).toBeLessThan(1e-6);
+  });
+
+  it('gelu: x·Φ(x), with Φ(±1) and Φ(-3) from the normal table; gelu\'(0) = 1/2', () => {
+    // Φ(1) = 0.8413447460685429, Φ(-3) = 0.0013498980316300946 (Keras: gelu([-1, 0, 1]) = [-0.15865525, 0, 0.84134475])
+    const y = runForward(k, 'gelu', Float32Array.of(-1, 0, 1, -3, 40, -40));
+    expect(y[0]).toBeCloseTo(-0.15865525393145707, 7);
+    expect(y[1]).toBe(0);
+    expect(y[2]).toBeCloseTo(0.8413447460685429, 7);
+    expect(y[3] / (-3 * 0.0013498980316300946)).toBeCloseTo(1, 6);
+    expect(y[4]).toBe(40);
+    expect(y[5] + 0).toBe(0); // -40·Φ(-40) ≈ -1e-348: below every float32
+    const dx = runBackward(k, 'gelu', Float32Array.of(0, 1, -1), Float32Array.of(1, 1, 1));
+    expect(dx[0]).toBe(0.5);
+    expect(dx[1]).toBeCloseTo(0.8413447460685429 + 0.24197072451914337, 6); // Φ(1) + 1·φ(1)
+    expect(dx[2]).toBeCloseTo(0.15865525393145707 - 0.24197072451914337, 6);
+  });
+
+  it('softplus: ln 2 at 0, x far above 0, e^x far below, no overflow; backward σ(x) = 1 - e^-y', () => {
+    const y = runForward(k, 'softplus', Float32Array.of(0, 100, -100, 1e30, -20));
+    expect(y[0]).toBeCloseTo(Math.LN2, 7);
+    expect(y[1]).toBe(100);
+    expect(y[2]).toBeGreaterThan(0);
+    expect(y[2]).toBeLessThan(1e-40); // e^-100 ≈ 3.7e-44, a float32 subnormal
+    expect(y[3]).toBe(Math.fround(1e30));
+    expect(y[4] / Math.exp(-20)).toBeCloseTo(1, 6);
+    const dx = runBackward(k, 'softplus', Float32Array.of(Math.LN2, 100, 0), Float32Array.of(2, 3, 5));
+    expect(dx[0]).toBeCloseTo(1, 6); // 2·σ(0)
+    expect(Array.from(dx.subarray(1))).toEqual([3, 0]);
+  });
+
+  it('swish: x·σ(x), 0 at 0, x far above 0, -0 far below; swish\'(0) = 1/2', () => {
+    const y = runForward(k, 'swish', Float32Array.of(0, 100, -200, 2));
+    expect(Array.from(y.subarray(0, 3)).map((v) => v + 0)).toEqual([0, 100, 0]);
+    expect(y[3]).toBeCloseTo(2 / (1 + Math.exp(-2)), 6);
+    const dx = runBackward(k, 'swish', Float32Array.of(0, 100, -200, 2), Float32Array.of(1, 1, 1, 1));
+    expect(dx[0]).toBe(0.5);
+    expect(dx[1]).toBe(1);
+    expect(dx[2] + 0).toBe(0);
+    const s = 1 / (1 + Math.exp(-2));
+    expect(dx[3]).toBeCloseTo(s * (1 + 2 * (1 - s)), 6);
+  });
+
+  it('activationBackward without the storage its kind reads is a ValueError (gelu, swish read x; the others y)', () => {
+    const a = k.alloc(4), b = k.alloc(4);
+    try {
+      expect(() => k.activationBackward('gelu', null, a, a, b, 4, 0)).toThrow(ValueError);
+      expect(() => k.activationBackward('swish', null, a, a, b, 4, 0)).toThrow(/swish's derivative is computed from the forward input x, got null/);
+      expect(() => k.activationBackward('elu', a, null, a, b, 4, 1)).toThrow(/elu's derivative is computed from the forward output y, got null/);
+    } finally {
+      k.free(a);
+      k.free(b);
+    }
   });
 
   it('softmax of [0, ln 2] is [1/3, 2/3]; equal logits give 1/n; a single column gives 1', () => {
@@ -592,7 +748,7 @@ describe.each(allBackends)('empty sizes are no-ops on $label', ({ kernels: k }) 
       const c: CrossEntropyCase = { m, n, encoding, gradScale: 1, logits: none, targets: none };
       expect(runCrossEntropy(k, c)).toEqual({ loss: 0, grad: none });
     }
-    for (const kind of ['relu', 'sigmoid', 'tanh'] as const) {
+    for (const kind of ACTIVATION_KINDS) {
       expect(runForward(k, kind, none)).toEqual(none);
       expect(runBackward(k, kind, none, none)).toEqual(none);
     }

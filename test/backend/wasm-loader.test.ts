@@ -42,7 +42,7 @@ describe('loading a kernels build', () => {
     const run = (k: Kernels, kind: ActivationKind): number[] => {
       const storage = k.alloc(x.length);
       storage.view().set(x);
-      k.activationForward(kind, storage, storage, x.length);
+      k.activationForward(kind, storage, storage, x.length, 0.3);
       return Array.from(storage.view());
     };
     for (const k of builds) {
