@@ -24,7 +24,7 @@
 import * as nn from 'wasmnn';
 import { lineChart } from 'wasmnn/viz';
 import {
-  denseKernels, fitDigits, fixed, mlp, percent, pixelWeights, print, runIfMain, saveChart, startStudy, table, weightStats,
+  denseKernels, fitDigits, fixed, percent, pixelWeights, print, runIfMain, saveChart, startStudy, table, weightStats,
   type Optimizer, type Regularizer, type StudyOptions,
 } from './common.js';
 
@@ -68,7 +68,14 @@ export async function run(options: StudyOptions = {}): Promise<AdamWRun[]> {
 
   const runs: AdamWRun[] = [];
   for (const setup of setups) {
-    const model = mlp({ hidden, optimizer: setup.optimizer(), kernelRegularizer: setup.regularizer ?? null });
+    const regularizer = setup.regularizer ?? null; // Adam + L2: the penalty on every Dense kernel
+    const model = nn.sequential([
+      nn.layers.flatten({ inputShape: [28, 28] }),
+      nn.layers.dense({ units: hidden[0], activation: 'relu', kernelRegularizer: regularizer }),
+      nn.layers.dense({ units: hidden[1], activation: 'relu', kernelRegularizer: regularizer }),
+      nn.layers.dense({ units: 10, activation: 'softmax', kernelRegularizer: regularizer }),
+    ], { seed: 42 });
+    model.compile({ optimizer: setup.optimizer(), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const before = pixelNorms(denseKernels(model)[0], blank);
     const blankRatioByEpoch: number[] = [];
     const watch: nn.Callback = { onEpochEnd: () => void blankRatioByEpoch.push(pixelNorms(denseKernels(model)[0], blank).blank / before.blank) };

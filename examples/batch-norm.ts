@@ -18,7 +18,7 @@
 
 import * as nn from 'wasmnn';
 import { lineChart } from 'wasmnn/viz';
-import { fitOrDiverge, fixed, mlp, percent, print, runIfMain, saveChart, startStudy, table, type StudyOptions } from './common.js';
+import { fitOrDiverge, fixed, percent, print, runIfMain, saveChart, startFromPlainWeights, startStudy, table, type StudyOptions } from './common.js';
 
 export interface BatchNormRun {
   name: string;
@@ -35,12 +35,36 @@ export interface BatchNormRun {
 export async function run(options: StudyOptions = {}): Promise<BatchNormRun[]> {
   const { quick, digits } = await startStudy(options);
   const epochs = quick ? 5 : 10;
-  const hidden = quick ? [128, 128, 128] : [256, 256, 256];
+  const units = quick ? 128 : 256;
+  const hidden = [units, units, units];
+  const plain = (): nn.layers.Layer[] => [
+    nn.layers.flatten({ inputShape: [28, 28] }),
+    nn.layers.dense({ units, activation: 'relu' }),
+    nn.layers.dense({ units, activation: 'relu' }),
+    nn.layers.dense({ units, activation: 'relu' }),
+    nn.layers.dense({ units: 10, activation: 'softmax' }),
+  ];
+  // Dense -> BatchNormalization -> relu: normalize the pre-activations (Ioffe & Szegedy's placement).
+  const normalized = (): nn.layers.Layer[] => [
+    nn.layers.flatten({ inputShape: [28, 28] }),
+    nn.layers.dense({ units }),
+    nn.layers.batchNormalization(),
+    nn.layers.activation({ activation: 'relu' }),
+    nn.layers.dense({ units }),
+    nn.layers.batchNormalization(),
+    nn.layers.activation({ activation: 'relu' }),
+    nn.layers.dense({ units }),
+    nn.layers.batchNormalization(),
+    nn.layers.activation({ activation: 'relu' }),
+    nn.layers.dense({ units: 10, activation: 'softmax' }),
+  ];
 
   const runs: BatchNormRun[] = [];
   for (const learningRate of [0.5, 1]) {
     for (const batchNorm of [false, true]) {
-      const model = mlp({ hidden, optimizer: nn.optimizers.sgd({ learningRate }), batchNorm });
+      // Both start from the same initial Dense weights (batch norm's layers shift their positions).
+      const model = startFromPlainWeights(nn.sequential(batchNorm ? normalized() : plain(), { seed: 42 }));
+      model.compile({ optimizer: nn.optimizers.sgd({ learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
       const name = `${batchNorm ? 'batch norm' : 'plain'}, lr ${learningRate}`;
       const { history, divergedAt } = await fitOrDiverge(model, digits, epochs);
       model.dispose();

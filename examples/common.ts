@@ -1,6 +1,7 @@
 /**
- * What the studies in examples/ share: the backend, the data, the model they vary, and the
- * plain-text tables they print. Each study file keeps only its own experiment.
+ * What the studies in examples/ share: the backend, the data, the starting weights of the
+ * variants they compare, and the plain-text tables they print. Each study file builds its own
+ * networks with nn.sequential([...]) and keeps its own experiment.
  *
  * Every study is seeded (the data split, the initial weights, the batch order, the dropout
  * masks) and runs on the plain-SIMD wasm build, so it prints the same numbers on every run
@@ -101,7 +102,7 @@ export interface Study {
   quick: boolean;
   digits: Digits;
   /** [512, 512] (quick: [128, 128]): far more weights than training digits. */
-  hidden: number[];
+  hidden: [number, number];
 }
 
 /** 1,000 training and 1,000 validation digits (quick: 300 and 300). */
@@ -111,75 +112,29 @@ export async function startStudy(options: StudyOptions): Promise<Study> {
   return { quick, digits, hidden: quick ? [128, 128] : [512, 512] };
 }
 
-export interface MlpOptions {
-  /** Units of each hidden Dense layer (relu). */
-  hidden: number[];
-  /** The optimizer (a fresh instance per model: it holds per-weight state). */
-  optimizer: Optimizer;
-  /** Dropout rate after each hidden layer (default 0: no dropout layers). */
-  dropout?: number;
-  /** Dropout rate on the input pixels (default 0). */
-  inputDropout?: number;
-  /** Dropout variant (default 'inverted'). */
-  dropoutVariant?: 'inverted' | 'classic';
-  /** Batch normalization between each hidden Dense and its relu (default false). */
-  batchNorm?: boolean;
-  /** Penalty on every Dense kernel (default none). */
-  kernelRegularizer?: Regularizer | null;
-  /** Model seed: initial weights, batch order, dropout masks (default 42). */
-  seed?: number;
-}
-
 /**
- * A compiled digit classifier: flatten -> (Dropout) -> [Dense -> (BatchNorm) -> relu ->
- * (Dropout)] per hidden layer -> Dense(10, softmax), with sparse categorical cross-entropy and accuracy.
+ * Gives `model` the initial Dense kernels and biases of the plain network with the same seed:
+ * flatten -> Dense -> ... -> Dense, the same Dense sizes, nothing between them. Returns `model`.
  *
- * Models built with the same seed and hidden sizes start from the same Dense weights,
- * whatever dropout or batch-norm layers stand between them (the initializers are seeded
- * by layer position, so the plain model's weights are copied in). A study then compares
- * the technique and nothing else.
+ * The initializers are seeded by layer position, so a Dropout or BatchNormalization layer
+ * shifts the Dense layers after it onto other initial weights. A variant that starts from
+ * the plain network's weights differs from it by the technique alone, which is what a study
+ * compares. Other weights (batch norm's gamma and beta) keep their own initial values.
  */
-export function mlp(options: MlpOptions): nn.Sequential {
-  const seed = options.seed ?? 42;
-  const regularizer = options.kernelRegularizer ?? null;
-  const variant = options.dropoutVariant ?? 'inverted';
-  const layers: nn.layers.Layer[] = [nn.layers.flatten({ inputShape: [28, 28] })];
-  if (options.inputDropout) layers.push(nn.layers.dropout({ rate: options.inputDropout, variant }));
-  for (const units of options.hidden) {
-    if (options.batchNorm) {
-      // Dense -> BatchNorm -> relu: normalize the pre-activations (Ioffe & Szegedy's placement).
-      layers.push(nn.layers.dense({ units, kernelRegularizer: regularizer }));
-      layers.push(nn.layers.batchNormalization({}));
-      layers.push(nn.layers.activation({ activation: 'relu' }));
-    } else {
-      layers.push(nn.layers.dense({ units, activation: 'relu', kernelRegularizer: regularizer }));
-    }
-    if (options.dropout) layers.push(nn.layers.dropout({ rate: options.dropout, variant }));
-  }
-  layers.push(nn.layers.dense({ units: 10, activation: 'softmax', kernelRegularizer: regularizer }));
-  const model = nn.sequential(layers, { seed });
-
-  if (options.dropout || options.inputDropout || options.batchNorm) {
-    const plain = nn.sequential([
-      nn.layers.flatten({ inputShape: [28, 28] }),
-      ...options.hidden.map((units) => nn.layers.dense({ units })),
-      nn.layers.dense({ units: 10 }),
-    ], { seed });
-    copyDenseWeights(plain, model);
-    plain.dispose();
-  }
-  model.compile({ optimizer: options.optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+export function startFromPlainWeights(model: nn.Sequential): nn.Sequential {
+  const kernels = model.weights().filter((w) => w.name === 'kernel');
+  const plain = nn.sequential([
+    nn.layers.flatten({ inputShape: [kernels[0].value.shape[0]] }),
+    ...kernels.map((kernel) => nn.layers.dense({ units: kernel.value.shape[1] })),
+  ], { seed: model.seed });
+  const source = plain.weights().filter(isDense);
+  let next = 0;
+  model.setWeights(model.weights().map((w) => (isDense(w) ? source[next++].value : w.value)));
+  plain.dispose();
   return model;
 }
 
 const isDense = (w: Weight): boolean => w.name === 'kernel' || w.name === 'bias';
-
-/** Copies the Dense kernels and biases of `from` into `to`, in order; other weights stay. */
-function copyDenseWeights(from: nn.Sequential, to: nn.Sequential): void {
-  const source = from.weights().filter(isDense);
-  let next = 0;
-  to.setWeights(to.weights().map((w) => (isDense(w) ? source[next++].value : w.value)));
-}
 
 /** fit on the training digits, validating on the validation digits after every epoch. */
 export function fitDigits(model: nn.Sequential, digits: Digits, epochs: number, callbacks: nn.Callback[] = []): Promise<nn.History> {

@@ -18,7 +18,7 @@
 
 import * as nn from 'wasmnn';
 import { lineChart } from 'wasmnn/viz';
-import { fixed, mlp, percent, print, runIfMain, saveChart, table, useBackend, type StudyOptions } from './common.js';
+import { fixed, percent, print, runIfMain, saveChart, table, useBackend, type StudyOptions } from './common.js';
 
 export interface CrossValidationStudy {
   /** Digits in each part. */
@@ -37,15 +37,23 @@ export async function run(options: StudyOptions = {}): Promise<CrossValidationSt
   const quick = options.quick ?? false;
   await useBackend();
   const { train: all } = await nn.data.loadMnist({ trainSize: quick ? 500 : 1500, testSize: 0, seed: 1 });
-  const hidden = quick ? [64] : [256];
+  const units = quick ? 64 : 256;
   const fit: nn.FitOptions = { epochs: quick ? 5 : 10, batchSize: 32, verbose: 0 };
-  const build = (): nn.Sequential => mlp({ hidden, optimizer: nn.optimizers.adam({ learningRate: 1e-3 }) });
+  const build = (): nn.Sequential => {
+    const model = nn.sequential([
+      nn.layers.flatten({ inputShape: [28, 28] }),
+      nn.layers.dense({ units, activation: 'relu' }),
+      nn.layers.dense({ units: 10, activation: 'softmax' }),
+    ], { seed: 42 });
+    model.compile({ optimizer: nn.optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    return model;
+  };
 
   // 1. test set aside, then training / validation.
   const outer = nn.data.trainTestSplit(all.x, all.y, { testSize: 0.2, stratify: true, seed: 7 });
   const inner = nn.data.trainTestSplit(outer.xTrain, outer.yTrain, { testSize: 0.25, stratify: true, seed: 7 });
   const parts = { train: inner.yTrain, validation: inner.yTest, test: outer.yTest };
-  print(options, [`Cross-validation: ${all.n} digits, a ${hidden.join('-')} relu network, ${fit.epochs} epochs of Adam 1e-3`, '', 'Digits of each class in each part (stratified):']);
+  print(options, [`Cross-validation: ${all.n} digits, a ${units} relu network, ${fit.epochs} epochs of Adam 1e-3`, '', 'Digits of each class in each part (stratified):']);
   print(options, table(
     ['part', 'n', ...Array.from({ length: 10 }, (_, c) => String(c))],
     Object.entries(parts).map(([name, y]) => [name, String(y.length), ...classCounts(y).map(String)]),

@@ -19,7 +19,7 @@
 
 import * as nn from 'wasmnn';
 import { lineChart } from 'wasmnn/viz';
-import { fitDigits, fixed, loadDigits, mlp, percent, print, runIfMain, saveChart, table, type StudyOptions } from './common.js';
+import { fitDigits, fixed, loadDigits, percent, print, runIfMain, saveChart, table, type StudyOptions } from './common.js';
 
 export interface EarlyStoppingResult {
   /** Epochs allowed, and epochs that ran. */
@@ -50,7 +50,17 @@ export async function run(options: StudyOptions = {}): Promise<EarlyStoppingResu
   const { xTrain: xVal, yTrain: yVal, xTest, yTest } = nn.data.trainTestSplit(digits.validation.x, digits.validation.y, { testSize: 0.5, seed: 0 });
   digits.validation = { ...digits.validation, x: xVal, y: yVal, n: yVal.length };
   const maxEpochs = quick ? 20 : 30;
-  const build = (): nn.Sequential => mlp({ hidden: quick ? [128, 128] : [512, 512], optimizer: nn.optimizers.adam({ learningRate: 1e-3 }) });
+  const units = quick ? 128 : 512;
+  const build = (): nn.Sequential => {
+    const model = nn.sequential([
+      nn.layers.flatten({ inputShape: [28, 28] }),
+      nn.layers.dense({ units, activation: 'relu' }),
+      nn.layers.dense({ units, activation: 'relu' }),
+      nn.layers.dense({ units: 10, activation: 'softmax' }),
+    ], { seed: 42 });
+    model.compile({ optimizer: nn.optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    return model;
+  };
   const model = build();
 
   // A callback listed before earlyStopping sees the end of training first: it keeps the

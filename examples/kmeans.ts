@@ -37,7 +37,7 @@
 
 import * as nn from 'wasmnn';
 import { imageGrid, lineChart, sideBySide, type TopLevelSpec } from 'wasmnn/viz';
-import { fixed, mlp, percent, print, runIfMain, saveChart, table, useBackend, type StudyOptions } from './common.js';
+import { fixed, percent, print, runIfMain, saveChart, table, useBackend, type StudyOptions } from './common.js';
 
 export interface KMeansStudy {
   /** Digits clustered in part 1. */
@@ -101,7 +101,12 @@ export async function run(options: StudyOptions = {}): Promise<KMeansStudy> {
   let correct = 0;
   for (let i = 0; i < test.n; i++) if (names[predicted[i]] === test.y[i]) correct++;
   const clusterAccuracy = correct / test.n;
-  const model = mlp({ hidden: [quick ? 32 : 128], optimizer: nn.optimizers.adam({ learningRate: 1e-3 }) });
+  const model = nn.sequential([
+    nn.layers.flatten({ inputShape: [28, 28] }),
+    nn.layers.dense({ units: quick ? 32 : 128, activation: 'relu' }),
+    nn.layers.dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 42 });
+  model.compile({ optimizer: nn.optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   await model.fit(train.x, train.y, { epochs: quick ? 2 : 5, batchSize: 32, verbose: 0 });
   const networkAccuracy = model.evaluate(test.x, test.y).accuracy;
   model.dispose();

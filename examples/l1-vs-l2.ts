@@ -22,7 +22,7 @@
 import * as nn from 'wasmnn';
 import { weightHistograms } from 'wasmnn/viz';
 import {
-  denseKernels, fitDigits, fixed, histogram, mlp, percent, pixelWeights, print, runIfMain, saveChart, startStudy, table, weightStats,
+  denseKernels, fitDigits, fixed, histogram, percent, pixelWeights, print, runIfMain, saveChart, startStudy, table, weightStats,
   type Regularizer, type StudyOptions,
 } from './common.js';
 
@@ -55,7 +55,14 @@ export async function run(options: StudyOptions = {}): Promise<PenaltyRun[]> {
   const histograms: string[][] = [];
   const firstLayers: Float32Array[] = [];
   for (const { name, regularizer } of penalties) {
-    const model = mlp({ hidden, optimizer: nn.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }), kernelRegularizer: regularizer });
+    // The penalty on every Dense kernel (null: none).
+    const model = nn.sequential([
+      nn.layers.flatten({ inputShape: [28, 28] }),
+      nn.layers.dense({ units: hidden[0], activation: 'relu', kernelRegularizer: regularizer }),
+      nn.layers.dense({ units: hidden[1], activation: 'relu', kernelRegularizer: regularizer }),
+      nn.layers.dense({ units: 10, activation: 'softmax', kernelRegularizer: regularizer }),
+    ], { seed: 42 });
+    model.compile({ optimizer: nn.optimizers.sgd({ learningRate: 0.05, momentum: 0.9 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const history = await fitDigits(model, digits, epochs);
     const valAccuracy = model.evaluate(digits.validation.x, digits.validation.y).accuracy;
     const all = denseKernels(model);

@@ -17,7 +17,7 @@
 
 import * as nn from 'wasmnn';
 import { lineChart } from 'wasmnn/viz';
-import { argmin, fitOrDiverge, fixed, mlp, percent, print, runIfMain, saveChart, startStudy, table, type Optimizer, type StudyOptions } from './common.js';
+import { argmin, fitOrDiverge, fixed, percent, print, runIfMain, saveChart, startStudy, table, type Optimizer, type StudyOptions } from './common.js';
 
 export interface SweepPoint {
   optimizer: 'adam' | 'sgd';
@@ -47,16 +47,29 @@ const OPTIMIZERS = {
   sgd: (learningRate: number): Optimizer => nn.optimizers.sgd({ learningRate }),
 };
 
+/** The network every run trains: 784 -> units -> units -> 10, relu, compiled with `optimizer`. */
+function network(units: number, optimizer: Optimizer): nn.Sequential {
+  const model = nn.sequential([
+    nn.layers.flatten({ inputShape: [28, 28] }),
+    nn.layers.dense({ units, activation: 'relu' }),
+    nn.layers.dense({ units, activation: 'relu' }),
+    nn.layers.dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 42 });
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
 export async function run(options: StudyOptions = {}): Promise<LearningRateResult> {
   const { quick, digits } = await startStudy(options);
-  const hidden = quick ? [64, 64] : [256, 256];
+  const units = quick ? 64 : 256;
+  const hidden = [units, units];
   const epochs = quick ? 5 : 10;
 
   // Part 1: the sweep.
   const sweep: SweepPoint[] = [];
   for (const optimizer of ['adam', 'sgd'] as const) {
     for (const learningRate of RATES) {
-      const model = mlp({ hidden, optimizer: OPTIMIZERS[optimizer](learningRate) });
+      const model = network(units, OPTIMIZERS[optimizer](learningRate));
       const { history, divergedAt } = await fitOrDiverge(model, digits, epochs);
       model.dispose();
       const last = (name: string): number => (divergedAt === null ? history.history[name][epochs - 1] : NaN);
@@ -77,7 +90,7 @@ export async function run(options: StudyOptions = {}): Promise<LearningRateResul
   const plateauEpochs = quick ? 10 : 15;
   const plateau: PlateauRun[] = [];
   for (const reduce of [false, true]) {
-    const model = mlp({ hidden, optimizer: nn.optimizers.adam({ learningRate: 1e-2 }) });
+    const model = network(units, nn.optimizers.adam({ learningRate: 1e-2 }));
     const callbacks = reduce ? [nn.callbacks.reduceLROnPlateau({ monitor: 'val_loss', factor: 0.2, patience: 2, minLr: 1e-5 })] : [];
     const { history } = await fitOrDiverge(model, digits, plateauEpochs, callbacks);
     model.dispose();

@@ -16,7 +16,7 @@
 
 import * as nn from 'wasmnn';
 import { lineChart } from 'wasmnn/viz';
-import { argmin, fitDigits, fixed, mlp, percent, print, runIfMain, saveChart, startStudy, table, type StudyOptions } from './common.js';
+import { argmin, fitDigits, fixed, percent, print, runIfMain, saveChart, startStudy, table, type StudyOptions } from './common.js';
 
 export interface OverfittingResult {
   /** Per-epoch training and validation loss and accuracy. */
@@ -33,7 +33,13 @@ export interface OverfittingResult {
 export async function run(options: StudyOptions = {}): Promise<OverfittingResult> {
   const { quick, digits, hidden } = await startStudy(options);
   const epochs = quick ? 12 : 20;
-  const model = mlp({ hidden, optimizer: nn.optimizers.adam({ learningRate: 1e-3 }) });
+  const model = nn.sequential([
+    nn.layers.flatten({ inputShape: [28, 28] }),
+    nn.layers.dense({ units: hidden[0], activation: 'relu' }),
+    nn.layers.dense({ units: hidden[1], activation: 'relu' }),
+    nn.layers.dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 42 });
+  model.compile({ optimizer: nn.optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const history = await fitDigits(model, digits, epochs);
   model.dispose();
 

@@ -3,8 +3,8 @@
  *
  * One network, 784-512-256-10 with relu, far more weights (530,000) than training images
  * (1,000 by default), trained as each variant in the table below. Every variant starts
- * from the same initial Dense weights and sees the same batches in the same order (mlp()
- * in common.ts), so what differs between two rows is the technique alone. Without
+ * from the same initial Dense weights and sees the same batches in the same order
+ * (startFromPlainWeights in common.ts), so what differs between two rows is the technique alone. Without
  * regularization the network memorises its training images: training accuracy reaches
  * 100% while validation accuracy stalls well below. Each technique attacks that gap in
  * its own way; the printed table and report/index.html show by how much, and the report
@@ -21,7 +21,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import * as nn from 'wasmnn';
-import { mlp, percent, runIfMainWith, table, type MlpOptions } from './common.js';
+import { percent, runIfMainWith, startFromPlainWeights, table } from './common.js';
 import { studyCharts } from './study/charts.js';
 import { loadStudyData, maxTrainSize } from './study/data.js';
 import { commandLine, parseOptions, UsageError, type StudySettings } from './study/options.js';
@@ -31,41 +31,108 @@ import { trainVariant, type VariantResult } from './study/train.js';
 
 // ---- The table of variants: add your own here ------------------------------------------
 
+/** Hidden layer sizes: 784 -> 512 -> 256 -> 10. */
+export const HIDDEN = [512, 256] as const;
+/** Adam's learning rate (Keras's default); batches of 32. */
+export const LEARNING_RATE = 1e-3;
+
 export interface Variant {
   /** Its name on the command line (--variants), in the table and in the charts. */
   name: string;
   /** What it does, in a few words (printed in the report's settings). */
   description: string;
-  /** Network options on top of the plain one: dropout, inputDropout, batchNorm, kernelRegularizer (see mlp() in common.ts). */
-  model?: Omit<MlpOptions, 'hidden' | 'optimizer' | 'seed'>;
+  /** The network's layers, made fresh for each run: the plain one below plus the technique. */
+  layers: () => nn.layers.Layer[];
   /** Callbacks for fit, made fresh for each run (early stopping keeps state). */
   callbacks?: () => nn.Callback[];
 }
 
+/** The network without regularization: 784 -> 512 -> 256 -> 10, relu. */
+const plain = (): nn.layers.Layer[] => [
+  nn.layers.flatten({ inputShape: [28, 28] }),
+  nn.layers.dense({ units: HIDDEN[0], activation: 'relu' }),
+  nn.layers.dense({ units: HIDDEN[1], activation: 'relu' }),
+  nn.layers.dense({ units: 10, activation: 'softmax' }),
+];
+
+/** The plain network with `penalty` on every Dense kernel. */
+const penalized = (penalty: nn.layers.Regularizer): nn.layers.Layer[] => [
+  nn.layers.flatten({ inputShape: [28, 28] }),
+  nn.layers.dense({ units: HIDDEN[0], activation: 'relu', kernelRegularizer: penalty }),
+  nn.layers.dense({ units: HIDDEN[1], activation: 'relu', kernelRegularizer: penalty }),
+  nn.layers.dense({ units: 10, activation: 'softmax', kernelRegularizer: penalty }),
+];
+
 export const VARIANTS: Variant[] = [
-  { name: 'none', description: 'no regularization: the baseline' },
-  { name: 'dropout', description: 'dropout 0.5 after each hidden layer', model: { dropout: 0.5 } },
-  { name: 'l2', description: 'L2 penalty 1e-3·Σw² on every Dense kernel', model: { kernelRegularizer: nn.regularizers.l2(1e-3) } },
-  { name: 'l1', description: 'L1 penalty 1e-4·Σ|w| on every Dense kernel', model: { kernelRegularizer: nn.regularizers.l1(1e-4) } },
-  { name: 'batch-norm', description: 'batch normalization between each hidden Dense and its relu', model: { batchNorm: true } },
+  { name: 'none', description: 'no regularization: the baseline', layers: plain },
+  {
+    name: 'dropout',
+    description: 'dropout 0.5 after each hidden layer',
+    layers: () => [
+      nn.layers.flatten({ inputShape: [28, 28] }),
+      nn.layers.dense({ units: HIDDEN[0], activation: 'relu' }),
+      nn.layers.dropout({ rate: 0.5 }),
+      nn.layers.dense({ units: HIDDEN[1], activation: 'relu' }),
+      nn.layers.dropout({ rate: 0.5 }),
+      nn.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  },
+  { name: 'l2', description: 'L2 penalty 1e-3·Σw² on every Dense kernel', layers: () => penalized(nn.regularizers.l2(1e-3)) },
+  { name: 'l1', description: 'L1 penalty 1e-4·Σ|w| on every Dense kernel', layers: () => penalized(nn.regularizers.l1(1e-4)) },
+  {
+    name: 'batch-norm',
+    description: 'batch normalization between each hidden Dense and its relu',
+    // Dense -> BatchNormalization -> relu: normalize the pre-activations (Ioffe & Szegedy's placement).
+    layers: () => [
+      nn.layers.flatten({ inputShape: [28, 28] }),
+      nn.layers.dense({ units: HIDDEN[0] }),
+      nn.layers.batchNormalization(),
+      nn.layers.activation({ activation: 'relu' }),
+      nn.layers.dense({ units: HIDDEN[1] }),
+      nn.layers.batchNormalization(),
+      nn.layers.activation({ activation: 'relu' }),
+      nn.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  },
   {
     name: 'combined',
     description: 'the lessons\' combined model: L2 1e-3, batch norm and dropout 0.5',
-    model: { kernelRegularizer: nn.regularizers.l2(1e-3), batchNorm: true, dropout: 0.5 },
+    layers: () => {
+      const l2 = nn.regularizers.l2(1e-3);
+      return [
+        nn.layers.flatten({ inputShape: [28, 28] }),
+        nn.layers.dense({ units: HIDDEN[0], kernelRegularizer: l2 }),
+        nn.layers.batchNormalization(),
+        nn.layers.activation({ activation: 'relu' }),
+        nn.layers.dropout({ rate: 0.5 }),
+        nn.layers.dense({ units: HIDDEN[1], kernelRegularizer: l2 }),
+        nn.layers.batchNormalization(),
+        nn.layers.activation({ activation: 'relu' }),
+        nn.layers.dropout({ rate: 0.5 }),
+        nn.layers.dense({ units: 10, activation: 'softmax', kernelRegularizer: l2 }),
+      ];
+    },
   },
   {
     name: 'early-stopping',
     description: 'the baseline with earlyStopping on val_loss, patience 3, restoreBestWeights',
+    layers: plain,
     callbacks: () => [nn.callbacks.earlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true })],
   },
 ];
 
-// ---- What every variant shares -----------------------------------------------------------
+/**
+ * A variant's network, compiled: Adam, sparse categorical cross-entropy, accuracy. Every
+ * variant starts from the plain network's initial Dense weights (dropout and batch-norm
+ * layers shift the Dense layers' positions, and with them their seeded initial weights).
+ */
+function buildNetwork(variant: Variant, seed: number): nn.Sequential {
+  const model = startFromPlainWeights(nn.sequential(variant.layers(), { seed }));
+  model.compile({ optimizer: nn.optimizers.adam({ learningRate: LEARNING_RATE }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
 
-/** Hidden layer sizes: 784 -> 512 -> 256 -> 10. */
-export const HIDDEN = [512, 256];
-/** Adam's learning rate (Keras's default); batches of 32. */
-export const LEARNING_RATE = 1e-3;
+// ---- The defaults of the command line ----------------------------------------------------
 
 export const DEFAULTS: StudySettings = {
   dataset: 'mnist',
@@ -107,10 +174,12 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
   io.log(`Regularization study: ${settings.dataset}, ${sizes}; ${network}, Adam ${LEARNING_RATE}, up to ${epochs(settings.epochs)}; seed ${settings.seed}; backend ${backendName(backend)}`);
 
   const results: VariantResult[] = [];
+  const withPenalty: string[] = []; // variants whose reported loss includes a weight penalty
   for (const [i, variant] of variants.entries()) {
     io.log('');
     io.log(`[${i + 1}/${variants.length}] ${variant.name}: ${variant.description}`);
-    const model = mlp({ hidden: HIDDEN, optimizer: nn.optimizers.adam({ learningRate: LEARNING_RATE }), seed: settings.seed, ...variant.model });
+    const model = buildNetwork(variant, settings.seed);
+    if (model.weights().some((w) => w.regularizer !== null)) withPenalty.push(variant.name);
     const result = await trainVariant(model, data, {
       name: variant.name, description: variant.description, epochs: settings.epochs,
       callbacks: variant.callbacks?.() ?? [], verbose: io.progress === false ? 0 : 1,
@@ -138,7 +207,7 @@ export async function runStudy(settings: StudySettings, io: StudyIO): Promise<St
     verdicts: judged,
     variants: results.map((r) => r.name),
     table: { header: TABLE_HEADER, rows },
-    charts: await studyCharts(results, variants.filter((v) => v.model?.kernelRegularizer).map((v) => v.name)),
+    charts: await studyCharts(results, withPenalty),
     settings: [
       ['data', data.source],
       ['images', `${sizes}; validation drawn from the training pool, test kept apart until the end`],
