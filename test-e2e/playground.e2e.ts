@@ -12,7 +12,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Browser, Download, Page } from 'playwright-core';
 import * as nn from '../src/index.js';
 import type { PlaygroundConfig } from '../web/app/config.js';
 import { digitsData, planeData, readDigits, splitDigits, type DigitSplit } from '../web/app/data.js';
@@ -136,6 +137,67 @@ describe('the playground in Chromium', () => {
     expect(await page.locator('#runs li.ghost').count()).toBe(2);
     expect(await page.locator('#runs li.now').textContent()).toContain('dropout 0.1/0.1');
     await page.screenshot({ path: join(output, 'spirals.png'), fullPage: true });
+  });
+
+  it('exports the trained model: model.json and weights.bin that wasmnn and TensorFlow.js load and that predict as the page reported', async () => {
+    expect(await page.isEnabled('#export')).toBe(true);
+    const downloads: Download[] = [];
+    const both = new Promise<void>((resolve) => {
+      const take = (download: Download) => {
+        downloads.push(download);
+        if (downloads.length === 2) { page.off('download', take); resolve(); }
+      };
+      page.on('download', take);
+    });
+    await page.click('#export');
+    await both;
+    const dir = join(output, 'export');
+    mkdirSync(dir, { recursive: true });
+    for (const download of downloads) await download.saveAs(join(dir, download.suggestedFilename()));
+    expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest.map((group: { paths: string[] }) => group.paths)).toEqual([['weights.bin']]);
+
+    // The run on screen: 2-64-64-3 with dropout 0.1 after each hidden layer, 200 epochs.
+    const config = JSON.parse(await data('#main', 'config')) as PlaygroundConfig;
+    expect([config.dataset, config.hidden, config.dropout, config.epochs]).toEqual(['spirals', [64, 64], [0.1, 0.1], 200]);
+    await nn.ready();
+    const model = await nn.loadModel(dir);
+    expect(model.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense', 'Dropout', 'Dense']);
+    expect(model.getWeights().map((w) => w.shape)).toEqual([[2, 64], [64], [64, 64], [64], [64, 3], [3]]);
+    expect(model.getWeights().every((w) => w.data.every(Number.isFinite))).toBe(true);
+    expect(json.userDefinedMetadata.wasmnn).toEqual({ seed: config.seed, epoch: 199 });
+
+    // Its validation accuracy and loss, as the page showed them after the last epoch.
+    const { x, y, n } = planeData(config).validation;
+    const predicted = model.predict(x);
+    const probabilities = Float32Array.from(predicted.data);
+    predicted.dispose();
+    let correct = 0, loss = 0;
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(probabilities.subarray(3 * i, 3 * i + 3));
+      if (row.indexOf(Math.max(...row)) === y[i]) correct++;
+      loss -= Math.log(row[y[i]]); // cross-entropy: -log p(true class)
+    }
+    expect(correct / n).toBe(Number(await data('#val-accuracy', 'value')));
+    expect((loss / n).toPrecision(4)).toBe(await text('#val-loss'));
+    model.dispose();
+
+    // TensorFlow.js reads the same files and predicts the same probabilities.
+    await tf.setBackend('cpu');
+    const weights = readFileSync(join(dir, 'weights.bin'));
+    const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
+      manifest[0].weights, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    ]);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    expect(tfModel.layers).toHaveLength(5);
+    const tfOutput = tfModel.predict(tf.tensor2d(x, [n, 2])) as tf.Tensor;
+    const tfProbabilities = tfOutput.dataSync();
+    tfOutput.dispose();
+    let largest = 0;
+    for (let i = 0; i < probabilities.length; i++) largest = Math.max(largest, Math.abs(tfProbabilities[i] - probabilities[i]));
+    expect(largest).toBeLessThanOrEqual(1e-5);
   });
 
   it('switches to digits, trains an epoch, shows the grid with labels and mistakes; Stop stops within a second', async () => {

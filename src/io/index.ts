@@ -6,6 +6,7 @@
  *   const again = await nn.loadModel('out/mnist');  // a directory, a model.json path or a URL
  *   const artifacts = model.toArtifacts();          // in memory: tf.io.fromMemory(artifacts)
  *   const copy = nn.fromArtifacts(artifacts);
+ *   const json = nn.modelJson(artifacts, ['weights.bin']); // model.json's content, to write or download
  */
 import { serialize } from './registry.js';
 import { layerClasses } from './layer-classes.js';
@@ -13,6 +14,7 @@ import { initializerClasses, optimizerClasses, regularizerClasses } from './clas
 
 export { fromArtifacts, type LoadOptions } from './load.js';
 export { loadModel } from './load-model.js';
+export { modelJson } from './model-json.js';
 export type { ModelArtifacts, SaveOptions } from './artifacts.js';
 export type { Serialized } from './registry.js';
 

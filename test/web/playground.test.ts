@@ -141,6 +141,26 @@ describe('a training session', () => {
     expect(epochs[result.bestEpoch as number].val_loss).toBe(best);
   });
 
+  it('a Stop is not an epoch for early stopping: no epoch counted, no best weights put back', async () => {
+    // Patience 50 has not fired by then; the Stop comes inside epoch 21, after validation loss has turned up.
+    const wild = spirals({ trainSize: 30, epochs: 100, learningRate: 0.03 });
+    const batches = Math.ceil(30 / wild.batchSize);
+    const stopAt = 20 * batches + 1;
+    const watched = new Session({ ...wild, patience: 50 }, planeData(wild));
+    const plain = new Session(wild, planeData(wild));
+    let asked = 0;
+    const withPatience = await train(watched, () => ++asked === stopAt);
+    asked = 0;
+    await train(plain, () => ++asked === stopAt);
+    expect(withPatience.result).toEqual({ reason: 'stopped', samplesPerSecond: expect.any(Number), midEpoch: true, stoppedEpoch: null, bestEpoch: null });
+    expect(withPatience.epochs).toHaveLength(20);
+    expect(watched.epochsDone).toBe(20);
+    const losses = withPatience.epochs.map((e) => e.val_loss);
+    expect(losses.indexOf(Math.min(...losses))).toBeLessThan(19); // putting back the best weights would change them
+    const weights = (s: Session) => s.model.getWeights().map((w) => Array.from(w.data));
+    expect(weights(watched)).toEqual(weights(plain));
+  });
+
   it('pictures the boundary on the grid, as probabilities, and the digits with a confusion matrix', async () => {
     const session = new Session(config, planeData(config));
     const { boundary, digits, histograms } = session.snapshot();

@@ -29,7 +29,6 @@ const histogramLayer = $<HTMLSelectElement>('histogram-layer');
 type Status = 'loading' | 'ready' | 'training' | 'stopping' | 'stopped' | 'finished';
 
 let status: Status = 'loading';
-let backend: BackendReport | null = null;
 const runs: Run[] = [];
 let current: Run | null = null;
 /** Runs that have trained at least one epoch: the page numbers them 1, 2, 3, ... */
@@ -65,7 +64,7 @@ function setStatus(next: Status, text: string = next): void {
   buttons.train.disabled = status === 'loading' || training;
   buttons.stop.disabled = status !== 'training';
   buttons.reset.disabled = status === 'loading' || status === 'stopping';
-  buttons.export.disabled = !backend?.canExport || training || current === null;
+  buttons.export.disabled = training || current === null;
   controls.setEnabled(!training && status !== 'loading');
 }
 
@@ -96,7 +95,6 @@ worker.addEventListener('error', (event) => setStatus(status, `error: the worker
 function receive(message: FromWorker): void {
   switch (message.type) {
     case 'ready':
-      backend = message.backend;
       showBackend(message.backend);
       send({ type: 'reset', config: controls.read() });
       return;
@@ -251,10 +249,6 @@ function showBackend(report: BackendReport): void {
   $('backend').title = report.isolated
     ? 'The page is cross-origin isolated (COOP/COEP): a threaded backend could run here.'
     : 'The page is not cross-origin isolated, so it runs single-threaded.';
-  if (!report.canExport) {
-    $('export-note').textContent = 'needs save/load (model.toArtifacts), not in this build yet';
-    buttons.export.title = 'Export writes model.json + weights.bin (TensorFlow.js layers format) once wasmnn has model.toArtifacts().';
-  }
 }
 
 function showEnded(reason: string, epochsDone: number, stoppedEpoch: number | null, bestEpoch: number | null): void {

@@ -53,8 +53,6 @@ export interface BackendReport {
   isolated: boolean;
   /** Threads the backend runs on. */
   threads: number;
-  /** Whether the library has model.toArtifacts() (save in the TensorFlow.js format). */
-  canExport: boolean;
 }
 
 export type ToWorker =

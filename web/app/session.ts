@@ -5,11 +5,11 @@
  * It uses nothing of the browser, so the worker runs it in the page and the end-to-end test
  * runs the very same code in Node to compare speeds.
  *
- * Stopping: `fit` reads `model.stopTraining` only after an epoch (src/model/fit.ts), and an
- * epoch of digits can take seconds. So when `shouldStop()` turns true, the callback's onBatchEnd
- * sets stopTraining and throws `StopRequested`, which `fit` passes up and `train` catches:
- * training ends right after the batch in progress, with that batch's update applied.
- * (Once fit honours stopTraining after a batch, the throw can go.)
+ * Stopping: when `shouldStop()` turns true, onBatchEnd sets `model.stopTraining`, and `fit`
+ * ends the epoch right after that batch (src/model/fit.ts), with its update applied. `fit` then
+ * still validates and logs that partial epoch, as Keras does; the session does not count it
+ * (Train redoes the epoch from its start), and early stopping does not see it either, so a
+ * Stop neither counts as an epoch without improvement nor puts back the best weights.
  */
 
 import * as nn from 'wasmnn';
@@ -27,14 +27,6 @@ export const SHOWN_DIGITS = 48;
 const SNAPSHOT_EVERY_MS = 150;
 /** Inside a long epoch, a progress report this often. */
 const PROGRESS_EVERY_MS = 500;
-
-/** Thrown by onBatchEnd to end fit after the current batch (see the file comment). */
-class StopRequested extends Error {
-  constructor() {
-    super('training stopped by the user');
-    this.name = 'StopRequested';
-  }
-}
 
 /** What the session tells as it trains. */
 export interface SessionListener {
@@ -127,7 +119,7 @@ export class Session {
     const { config, data, model } = this;
     const meter = new Throughput();
     const batches = Math.ceil(data.train.n / config.batchSize);
-    let lastSnapshot = -Infinity, lastProgress = performance.now(), midEpoch = false;
+    let lastSnapshot = -Infinity, lastProgress = performance.now(), midEpoch = false, stopped = false;
     const reporter: nn.Callback = {
       onEpochBegin: () => {
         midEpoch = true;
@@ -137,8 +129,8 @@ export class Session {
       onBatchEnd: (batch, logs = {}) => {
         meter.batchDone(logs.size ?? 0);
         if (shouldStop()) {
-          model.stopTraining = true;
-          throw new StopRequested();
+          stopped = model.stopTraining = true;
+          return;
         }
         const now = performance.now();
         if (now - lastProgress >= PROGRESS_EVERY_MS && batch < batches - 1) {
@@ -148,6 +140,7 @@ export class Session {
         meter.resume();
       },
       onEpochEnd: (epoch, logs = {}) => {
+        if (stopped) return; // the partial epoch of a Stop (see the file comment)
         midEpoch = false;
         this.epochsDone = epoch + 1;
         const now = performance.now();
@@ -160,19 +153,15 @@ export class Session {
       },
     };
     const earlyStopping = config.patience > 0 ? nn.callbacks.earlyStopping({ patience: config.patience, restoreBestWeights: true }) : null;
-    try {
-      await model.fit(data.train.x, data.train.y, {
-        epochs: config.epochs,
-        initialEpoch: this.epochsDone,
-        batchSize: config.batchSize,
-        validationData: [data.validation.x, data.validation.y],
-        verbose: 0,
-        callbacks: earlyStopping ? [reporter, earlyStopping] : [reporter],
-      });
-    } catch (error) {
-      if (!(error instanceof StopRequested)) throw error;
-      return { reason: 'stopped', samplesPerSecond: meter.overall(), midEpoch, stoppedEpoch: null, bestEpoch: null };
-    }
+    await model.fit(data.train.x, data.train.y, {
+      epochs: config.epochs,
+      initialEpoch: this.epochsDone,
+      batchSize: config.batchSize,
+      validationData: [data.validation.x, data.validation.y],
+      verbose: 0,
+      callbacks: earlyStopping ? [reporter, unlessStopped(earlyStopping, () => stopped)] : [reporter],
+    });
+    if (stopped) return { reason: 'stopped', samplesPerSecond: meter.overall(), midEpoch, stoppedEpoch: null, bestEpoch: null };
     const stoppedEpoch = earlyStopping?.stoppedEpoch ?? null;
     return {
       reason: stoppedEpoch === null ? 'finished' : 'early-stopping', samplesPerSecond: meter.overall(), midEpoch: false, stoppedEpoch, bestEpoch: earlyStopping?.bestEpoch ?? null,
@@ -224,6 +213,19 @@ export class Session {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** `callback`, except that it does not see the end of the epoch and of training once `stopped()`. */
+function unlessStopped(callback: nn.Callback, stopped: () => boolean): nn.Callback {
+  return {
+    setModel: (model) => callback.setModel?.(model),
+    onTrainBegin: (logs) => callback.onTrainBegin?.(logs),
+    onEpochBegin: (epoch, logs) => callback.onEpochBegin?.(epoch, logs),
+    onBatchBegin: (batch, logs) => callback.onBatchBegin?.(batch, logs),
+    onBatchEnd: (batch, logs) => callback.onBatchEnd?.(batch, logs),
+    onEpochEnd: (epoch, logs) => (stopped() ? undefined : callback.onEpochEnd?.(epoch, logs)),
+    onTrainEnd: (logs) => (stopped() ? undefined : callback.onTrainEnd?.(logs)),
+  };
 }
 
 /** Index of the largest of values[from .. from+count). */

@@ -34,8 +34,7 @@ async function startBackend(): Promise<BackendReport> {
   const isolated = scope.crossOriginIsolated === true;
   await nn.ready();
   const info = nn.getBackendInfo();
-  const canExport = typeof (nn.Sequential.prototype as unknown as Record<string, unknown>).toArtifacts === 'function';
-  return { name: info.name, relaxed: info.relaxed, isolated, threads: 1, canExport };
+  return { name: info.name, relaxed: info.relaxed, isolated, threads: 1 };
 }
 
 let runs = 0;
@@ -122,20 +121,16 @@ async function train(config: PlaygroundConfig, started: number): Promise<void> {
   post({ type: 'ended', run, ...result, epochsDone: current.epochsDone, snapshot: current.snapshot() });
 }
 
-/** model.json (the TensorFlow.js layers format) and weights.bin, from model.toArtifacts(). */
+/**
+ * model.json (the TensorFlow.js layers format, its manifest naming weights.bin) and
+ * weights.bin, from model.toArtifacts(): what model.save(dir) writes in Node.
+ */
 function exportModel(): void {
-  const model = session?.model as unknown as { toArtifacts?: () => { weightData: ArrayBuffer; weightSpecs: unknown } & Record<string, unknown> } | undefined;
-  if (model?.toArtifacts === undefined) throw new nn.ConfigError('export: this build of wasmnn has no model.toArtifacts() yet');
-  const { weightData, weightSpecs, ...rest } = model.toArtifacts();
-  const modelJson = JSON.stringify({
-    modelTopology: rest.modelTopology,
-    format: rest.format,
-    generatedBy: rest.generatedBy,
-    convertedBy: rest.convertedBy,
-    weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }],
-    userDefinedMetadata: rest.userDefinedMetadata,
-  });
-  const weights = weightData.slice(0);
+  if (session === null) throw new nn.ConfigError('export: there is no model yet; choose the settings first');
+  const artifacts = session.model.toArtifacts();
+  const modelJson = JSON.stringify(nn.modelJson(artifacts, ['weights.bin']));
+  // A buffer of its own (encoded for this call), so it can be handed over rather than copied.
+  const weights = artifacts.weightData;
   post({ type: 'exported', modelJson, weights }, [weights]);
 }
 
