@@ -80,13 +80,60 @@ export function gemm(
     gemmDirect(transA, transB, m, n, k, a, b, c, accumulate);
     return;
   }
+  gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, 0, m, 0, n);
+}
+
+// The register tile, MR rows × NR columns: the unit that src/backend/threads.ts counts when it
+// decides how many blocks to cut C into.
+export function gemmTileRows(): i32 {
+  return MR;
+}
+export function gemmTileColumns(): i32 {
+  return NR;
+}
+
+// Block `block` (0-based) of `blocks` of C = op(A)·op(B): C is cut along its longer side into
+// `blocks` runs of whole register tiles, as equal as whole tiles allow; block b gets tiles
+// [b·tiles/blocks, (b+1)·tiles/blocks), rounded down at both ends (empty when blocks exceeds
+// the tiles). Cutting the longer side means each block packs a slice of the longer operand
+// and all of the shorter one, so the shorter one is what gets copied once per block.
+// Needs k ≥ 1 and m·n·k above DIRECT_MAX_MULTIPLY_ADDS: every element then gets exactly the
+// bits that gemm gives it (see gemmPart), so threads that each run some blocks, each with its
+// own `work`, reproduce one thread's result bit for bit (src/backend/threads.ts).
+export function gemmBlock(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32,
+  a: usize, b: usize, c: usize, accumulate: i32, work: usize, block: i32, blocks: i32,
+): void {
+  const alongRows = m >= n;
+  const length = alongRows ? m : n;
+  const tile = alongRows ? MR : NR;
+  const tiles = (length + tile - 1) / tile;
+  const start = <i32>(<i64>block * tiles / blocks) * tile;
+  const end = min(length, <i32>(<i64>(block + 1) * tiles / blocks) * tile);
+  if (start >= end) return;
+  if (alongRows) gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, start, end, 0, n);
+  else gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, 0, m, start, end);
+}
+
+// The block C[rowStart:rowEnd, colStart:colEnd] of gemm's product by the packed path, with
+// k ≥ 1. Every element of it gets exactly the bits the whole-matrix call gives it, because
+// an element's sum runs over the same k-slices in the same order wherever its tile sits (an
+// edge tile is computed padded, then its valid part is stored or added: the same arithmetic).
+// rowStart should be a multiple of MR and colStart of NR (any value is correct; whole tiles
+// are faster).
+function gemmPart(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32,
+  a: usize, b: usize, c: usize, accumulate: i32, work: usize,
+  rowStart: i32, rowEnd: i32, colStart: i32, colEnd: i32,
+): void {
+  const ldc = <usize>n << 2; // bytes per row of C
   // Carve the workspace: [packed A block][packed B block][edge tile], cache-line aligned.
   const packedA = (work + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
   const packedB = packedA + A_PANEL_BYTES;
   const edgeTile = packedB + B_PANEL_BYTES;
 
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = colStart; jc < colEnd; jc += NC) {
+    const nc = min(NC, colEnd - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       // The first k-slice overwrites C unless the caller accumulates; later slices add.
@@ -97,8 +144,8 @@ export function gemm(
       // close together (≤ 256 KB: L2 and the TLB hold them), the micro-kernel reads A in
       // place instead of copying it first. Edge slivers are still packed (zero padding).
       const inPlace = transA != 0 && nc <= 2 * NR && <usize>kc * m <= IN_PLACE_MAX_FLOATS;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = rowStart; ic < rowEnd; ic += MC) {
+        const mc = min(MC, rowEnd - ic);
         const tail = mc % MR; // rows of the last, partial sliver
         if (!inPlace) packA(transA, a, m, k, ic, pc, mc, kc, packedA);
         else if (tail != 0) packA(transA, a, m, k, ic + mc - tail, pc, tail, kc, packedA + (<usize>((mc - tail) * kc) << 2));

@@ -13,5 +13,5 @@ const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'ts
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 mkdirSync(join(root, 'dist', 'build'), { recursive: true });
-for (const file of ['kernels.wasm', 'kernels-relaxed.wasm']) cpSync(join(root, 'build', file), join(root, 'dist', 'build', file));
+for (const file of ['kernels.wasm', 'kernels-relaxed.wasm', 'kernels-threads.wasm', 'kernels-relaxed-threads.wasm']) cpSync(join(root, 'build', file), join(root, 'dist', 'build', file));
 console.log('built dist/ (ES modules + kernels)');

@@ -1,6 +1,10 @@
-// Builds assembly/ twice from the same source (see asconfig.json):
-//   build/kernels.wasm          plain 128-bit SIMD
-//   build/kernels-relaxed.wasm  + relaxed SIMD (f32x4.relaxed_madd), ASC_FEATURE_RELAXED_SIMD = true
+// Builds assembly/ four times from the same source (see asconfig.json):
+//   build/kernels.wasm                  plain 128-bit SIMD
+//   build/kernels-relaxed.wasm          + relaxed SIMD (f32x4.relaxed_madd), ASC_FEATURE_RELAXED_SIMD = true
+//   build/kernels-threads.wasm          plain SIMD over an imported *shared* memory (threads)
+//   build/kernels-relaxed-threads.wasm  relaxed SIMD over an imported shared memory
+// The threads builds run the same code; only the memory they import is shared, so that
+// worker threads can instantiate them on the one memory (src/backend/threads.ts).
 // Runs on `npm install` / `npm ci` (prepare), before `npm test`, and before `npm pack`.
 //
 // The compile takes tens of seconds, and `npm pack` alone asks for it twice (prepack, then
@@ -18,7 +22,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const ascPackage = require.resolve('assemblyscript/package.json');
 const asc = join(dirname(ascPackage), 'bin', 'asc.js');
-const outputs = ['build/kernels.wasm', 'build/kernels-relaxed.wasm'].map((file) => join(root, file));
+const targets = {
+  plain: 'build/kernels.wasm',
+  relaxed: 'build/kernels-relaxed.wasm',
+  'plain-threads': 'build/kernels-threads.wasm',
+  'relaxed-threads': 'build/kernels-relaxed-threads.wasm',
+};
+const outputs = Object.values(targets).map((file) => join(root, file));
 const stamp = join(root, 'build', 'inputs.sha256');
 
 /** sha256 over every input of the build, each file named before its bytes. */
@@ -40,14 +50,14 @@ const hash = inputsHash();
 const upToDate = !process.argv.includes('--force') && outputs.every((file) => existsSync(file)) &&
   existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === hash;
 if (upToDate) {
-  console.log('build/kernels.wasm and build/kernels-relaxed.wasm are up to date');
+  console.log(`${Object.values(targets).join(', ')} are up to date`);
 } else {
-  for (const target of ['plain', 'relaxed']) {
+  for (const target of Object.keys(targets)) {
     execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
       cwd: root,
       stdio: 'inherit',
     });
   }
   writeFileSync(stamp, `${hash}\n`);
-  console.log('built build/kernels.wasm and build/kernels-relaxed.wasm');
+  console.log(`built ${Object.values(targets).join(', ')}`);
 }

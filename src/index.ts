@@ -12,7 +12,7 @@
 import { kernels } from './backend/backend.js';
 import type { MemoryStats } from './backend/kernels.js';
 
-export { ready, setBackend, getBackend, getBackendInfo, type BackendName } from './backend/backend.js';
+export { ready, setBackend, setThreads, getBackend, getBackendInfo, type BackendName, type BackendInfo, type ReadyOptions } from './backend/backend.js';
 export type { MemoryStats } from './backend/kernels.js';
 export { Tensor, tensor, zeros, tidy, keep, type TensorLike, type NumericArray, type NestedArray } from './tensor.js';
 export * as random from './random-tensors.js';

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openUntil, serveDirectory, type StaticServer } from './harness.js';
 import * as nn from '../src/index.js';
 // @ts-expect-error: plain JavaScript shared with the page
-import { runScenario } from '../web/e2e/scenario.js';
+import { runScenario, runThreadedScenario } from '../web/e2e/scenario.js';
 import { gzip, writeIdx } from '../test/helpers/idx.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +44,7 @@ describe('wasmnn in Chromium', () => {
   it('trains a seeded model to the same weights, bit for bit, as Node (plain SIMD build)', async () => {
     const inBrowser = (await page.evaluate((relaxed) => (window as unknown as { runScenario(r: boolean): Promise<unknown> }).runScenario(relaxed), false)) as ScenarioResult;
     const inNode = (await runScenario(nn, false)) as ScenarioResult;
-    expect(inBrowser.info).toEqual({ name: 'wasm', relaxed: false });
+    expect(inBrowser.info).toEqual({ name: 'wasm', relaxed: false, threads: 1 }); // not cross-origin isolated: one thread
     expect(inBrowser.loss).toEqual(inNode.loss);
     expect(inBrowser.weights).toEqual(inNode.weights);
     expect(inBrowser.loss[4]).toBeLessThan(inBrowser.loss[0]);
@@ -79,6 +79,21 @@ describe('wasmnn in Chromium', () => {
     expect(inBrowser.info.relaxed).toBe(true);
     const worst = Math.max(...inBrowser.weights.flatMap((w, i) => w.map((v, j) => Math.abs(v - inNode.weights[i][j]))));
     expect(worst).toBeLessThan(1e-3);
+  });
+
+  it('on a cross-origin isolated page, splits big gemms over 2 threads (Web Workers) and gives the bits of one thread in Node', async () => {
+    const isolatedServer = await serveDirectory(root, true);
+    try {
+      const isolated = await openUntil(browser, `${isolatedServer.base}/web/e2e/index.html`, 'ready', 30_000);
+      expect(await isolated.evaluate(() => window.crossOriginIsolated)).toBe(true);
+      const inBrowser = (await isolated.evaluate((threads) => (window as unknown as { runThreadedScenario(t: number): Promise<unknown> }).runThreadedScenario(threads), 2)) as { info: unknown; outputs: number[] };
+      const inNode = (await runThreadedScenario(nn, 1)) as { info: unknown; outputs: number[] };
+      expect(inBrowser.info).toEqual({ name: 'wasm', relaxed: false, threads: 2 });
+      expect(inBrowser.outputs).toEqual(inNode.outputs);
+      await isolated.close();
+    } finally {
+      await isolatedServer.close();
+    }
   });
 
   it('reads a gzip IDX file with DecompressionStream as Node reads it with node:zlib, and rejects a truncated one', async () => {

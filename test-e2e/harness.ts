@@ -21,15 +21,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the files under `root` as they are (404 for anything missing). */
-export async function serveDirectory(root: string): Promise<StaticServer> {
+/**
+ * Serves the files under `root` as they are (404 for anything missing). `isolated` adds the
+ * COOP and COEP headers that make a page cross-origin isolated (shared memory, threads).
+ */
+export async function serveDirectory(root: string, isolated = false): Promise<StaticServer> {
+  const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const requests: string[] = [];
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname));
     requests.push(path);
     try {
       const body = await readFile(join(root, path));
-      response.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
+      response.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', ...isolation });
       response.end(body);
     } catch {
       response.writeHead(404);

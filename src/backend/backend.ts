@@ -2,15 +2,19 @@
  * Which backend runs the kernels. Chosen once, before building models:
  *
  *   await nn.ready();                      // wasm (SIMD), or reference with one warning
+ *   await nn.ready({ threads: 2 });        // ... with big gemms split over two threads
  *   await nn.setBackend('reference');      // plain TypeScript loops, for study and tests
  *   await nn.setBackend('wasm', { relaxed: false });  // plain SIMD: bit-identical everywhere
+ *   await nn.setThreads(1);                // the calling thread alone (stops the workers)
  *
- * Tensors and models keep the backend they were created on.
+ * Tensors and models keep the backend they were created on. Results do not depend on the
+ * number of threads: each element of a gemm is computed by one thread in one order.
  */
 
 import type { Kernels } from './kernels.js';
 import { ReferenceKernels } from './reference.js';
 import { WasmKernels, loadWasmKernels, simdSupported, type WasmOptions } from './wasm.js';
+import { checkThreadCount } from './threads.js';
 import { ConfigError } from '../errors.js';
 import { checkOptions } from '../options.js';
 
@@ -21,13 +25,15 @@ let warnedNoSimd = false;
 
 /**
  * Selects the backend. 'wasm' falls back to 'reference' (warning once) where the engine
- * has no WebAssembly SIMD. Each call builds a fresh backend with its own memory.
+ * has no WebAssembly SIMD. Each call builds a fresh backend with its own memory, and stops
+ * the worker threads of the one it replaces (which goes on working on the calling thread,
+ * for the tensors and models still on it).
  */
 export async function setBackend(name: BackendName, options: WasmOptions = {}): Promise<void> {
   if (name !== 'wasm' && name !== 'reference') {
     throw new ConfigError(`setBackend: unknown backend '${String(name)}'; expected 'wasm' or 'reference'`);
   }
-  checkOptions<WasmOptions>('setBackend', options, { relaxed: 'boolean' });
+  checkOptions<WasmOptions>('setBackend', options, { relaxed: 'boolean', threads: 'number' });
   if (name === 'wasm' && !simdSupported()) {
     if (!warnedNoSimd) {
       console.warn('wasmnn: this engine has no WebAssembly SIMD; using the reference backend (slow)');
@@ -35,12 +41,35 @@ export async function setBackend(name: BackendName, options: WasmOptions = {}): 
     }
     name = 'reference';
   }
-  current = name === 'wasm' ? await loadWasmKernels(options) : new ReferenceKernels();
+  const next = name === 'wasm' ? await loadWasmKernels(options) : new ReferenceKernels();
+  if (current instanceof WasmKernels) current.dispose();
+  current = next;
 }
 
-/** Initialises the default backend (wasm) unless one is already set. */
-export async function ready(): Promise<void> {
-  if (current === null) await setBackend('wasm');
+export interface ReadyOptions {
+  /** Threads that share each big gemm (default: the cores, at most 4, where threads can run). */
+  threads?: number;
+}
+
+/**
+ * Initialises the default backend (wasm) unless one is already set; with `threads`, sets the
+ * thread count of the backend either way.
+ */
+export async function ready(options: ReadyOptions = {}): Promise<void> {
+  checkOptions<ReadyOptions>('ready', options, { threads: 'number' });
+  if (current === null) await setBackend('wasm', options);
+  else if (options.threads !== undefined) await setThreads(options.threads);
+}
+
+/**
+ * Sets how many threads share each big gemm of the active backend, starting or stopping
+ * worker threads. 1 stops them all. The reference backend, and a wasm backend where threads
+ * cannot run, stay on one thread.
+ */
+export async function setThreads(threads: number): Promise<void> {
+  checkThreadCount('setThreads', threads);
+  const k = kernels();
+  if (k instanceof WasmKernels) await k.setThreads(threads);
 }
 
 /** Makes `k` the active backend (tests use it for a float64 reference backend). */
@@ -48,10 +77,20 @@ export function useKernels(k: Kernels): void {
   current = k;
 }
 
-/** The active backend and, for wasm, whether it runs the relaxed-SIMD (FMA) build. */
-export function getBackendInfo(): { name: BackendName; relaxed: boolean } {
+/** What `getBackendInfo` reports. */
+export interface BackendInfo {
+  name: BackendName;
+  /** True when the wasm backend runs the relaxed-SIMD (FMA) build. */
+  relaxed: boolean;
+  /** Threads that share each big gemm (1 for the reference backend). */
+  threads: number;
+}
+
+/** The active backend, whether it runs the relaxed-SIMD (FMA) build, and its thread count. */
+export function getBackendInfo(): BackendInfo {
   const k = kernels();
-  return { name: k.name, relaxed: k instanceof WasmKernels && k.relaxed };
+  const wasm = k instanceof WasmKernels;
+  return { name: k.name, relaxed: wasm && k.relaxed, threads: wasm ? k.threads : 1 };
 }
 
 /** Name of the active backend. */

@@ -7,6 +7,10 @@
  * (fused multiply-add). `loadWasmKernels` picks relaxed where the engine validates it,
  * unless `relaxed: false` asks for the plain build (bit-for-bit identical across machines),
  * and checks that the file it loaded is that build, current with this source.
+ *
+ * Where threads can run (threads.ts), each build is loaded in its threads variant, over a
+ * shared memory, and big gemms are split across worker threads; every other kernel, and
+ * every small gemm, runs on the calling thread as before.
  */
 
 import type { ActivationKind, Kernels, MemoryStats, Storage, TargetEncoding } from './kernels.js';
@@ -14,12 +18,14 @@ import { ACTIVATION_KINDS, checkAllocLength, checkGemmAliasing, derivativeSource
 import { Allocator, type GrowableMemory } from './memory.js';
 import { BackendError, ValueError } from '../errors.js';
 import { compileKernelsFile, isNode } from './wasm-file.js';
+import { PARALLEL_MIN_FLOPS, ThreadPool, checkThreadCount, defaultThreadCount, threadsUnavailableReason, type GemmBlockExports } from './threads.js';
 
 /**
  * The module's function exports, as the kernels in assembly/ declare them: storages as byte
- * offsets (an absent optional one as 0), booleans as 0/1.
+ * offsets (an absent optional one as 0), booleans as 0/1. (gemmBlock and the tile size, which
+ * the threads drive, are declared in threads.ts.)
  */
-interface KernelExports {
+interface KernelExports extends GemmBlockExports {
   heapBase(): number;
   isRelaxed(): number;
   gemmWorkspaceBytes(): number;
@@ -48,6 +54,9 @@ interface KernelExports {
   dropoutForward(x: number, mask: number, y: number, n: number, key: number, threshold: number, keepScale: number): void;
   dropoutBackward(dy: number, mask: number, dx: number, n: number): void;
 }
+
+/** The smallest gemm (2·m·n·k) that takes gemm's packed path: it loops directly up to m·n·k = 512. */
+const PACKED_MIN_FLOPS = 2 * 513;
 
 /** A range of linear memory. Its view is rebuilt whenever memory has grown. */
 class WasmStorage implements Storage {
@@ -80,6 +89,14 @@ export class WasmKernels implements Kernels {
   readonly name = 'wasm' as const;
   private readonly allocator: Allocator;
   private readonly workspace: number;
+  /** Worker threads for big gemms; null for a build over unshared memory. */
+  private readonly pool: ThreadPool | null;
+  /**
+   * Gemms of at least this many flops (2·m·n·k) are split across the threads (and never one
+   * below PACKED_MIN_FLOPS, since only gemm's packed path can be split bit-exactly).
+   * bench/threads-cutoff.ts lowers it to time the split on every size.
+   */
+  parallelMinFlops = PARALLEL_MIN_FLOPS;
 
   constructor(
     private readonly exports: KernelExports,
@@ -90,9 +107,35 @@ export class WasmKernels implements Kernels {
     readonly relaxed: boolean,
     /** The build's code for each activation kind (see `activationCodes`). */
     private readonly activationCode: Record<ActivationKind, number>,
+    /** The compiled threads build and its shared memory, for the workers; null without threads. */
+    shared: { module: unknown; memory: unknown } | null = null,
   ) {
     this.allocator = new Allocator(memory, exports.heapBase());
-    this.workspace = this.allocator.alloc(Math.max(16, exports.gemmWorkspaceBytes()));
+    const workspaceBytes = Math.max(16, exports.gemmWorkspaceBytes());
+    this.workspace = this.allocator.alloc(workspaceBytes);
+    this.pool = shared === null ? null : new ThreadPool(
+      shared.module as WebAssembly.Module, shared.memory as WebAssembly.Memory, this.allocator, workspaceBytes,
+    );
+  }
+
+  // ---- threads ------------------------------------------------------------------------
+  /** Threads that share each big gemm (1: the calling thread alone). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /**
+   * Starts or stops worker threads so that `threads` threads share each big gemm. A build
+   * over unshared memory (threads unavailable here) runs on one thread whatever is asked.
+   */
+  async setThreads(threads: number): Promise<void> {
+    checkThreadCount('setThreads', threads);
+    await this.pool?.resize(threads);
+  }
+
+  /** Stops the worker threads (the backend keeps working on the calling thread). */
+  dispose(): void {
+    this.pool?.dispose();
   }
 
   // ---- memory -------------------------------------------------------------------------
@@ -113,8 +156,10 @@ export class WasmKernels implements Kernels {
 
   memoryStats(): MemoryStats {
     const stats = this.allocator.stats();
-    // The gemm workspace is the backend's own, not a user's allocation.
-    return { ...stats, liveAllocations: stats.liveAllocations - 1, bytesInUse: stats.bytesInUse - (this.allocator.sizeOf(this.workspace) ?? 0) };
+    // The gemm workspaces and the threads' control slots are the backend's own, not a user's allocations.
+    const own = [this.workspace, ...(this.pool?.privateOffsets() ?? [])];
+    const ownBytes = own.reduce((sum, offset) => sum + (this.allocator.sizeOf(offset) ?? 0), 0);
+    return { ...stats, liveAllocations: stats.liveAllocations - own.length, bytesInUse: stats.bytesInUse - ownBytes };
   }
 
   /** Byte offset of a storage of this backend. */
@@ -133,7 +178,12 @@ export class WasmKernels implements Kernels {
     a: Storage, b: Storage, c: Storage, accumulate: boolean,
   ): void {
     checkGemmAliasing(transA, transB, m, n, k, a, b, c);
-    this.exports.gemm(+transA, +transB, m, n, k, this.ptr(a), this.ptr(b), this.ptr(c), +accumulate, this.workspace);
+    const e = this.exports;
+    if (this.pool !== null && this.pool.threads > 1 && 2 * m * n * k >= Math.max(this.parallelMinFlops, PACKED_MIN_FLOPS)) {
+      this.pool.gemm(e, this.workspace, +transA, +transB, m, n, k, this.ptr(a), this.ptr(b), this.ptr(c), +accumulate);
+    } else {
+      e.gemm(+transA, +transB, m, n, k, this.ptr(a), this.ptr(b), this.ptr(c), +accumulate, this.workspace);
+    }
   }
 
   biasAdd(x: Storage, bias: Storage, y: Storage, m: number, n: number): void {
@@ -325,29 +375,53 @@ export async function relaxedSimdSupported(): Promise<boolean> {
 export interface WasmOptions {
   /** Use the relaxed-SIMD (FMA) build where available (default true). */
   relaxed?: boolean;
+  /**
+   * Threads that share each big gemm (default: the cores, at most 4). Where threads cannot
+   * run (a browser page that is not cross-origin isolated) the backend runs on one thread and
+   * says so once.
+   */
+  threads?: number;
 }
 
-/** Instantiates the kernels module (relaxed build where supported) over a fresh memory. */
+let notedNoThreads = false;
+
+/**
+ * Instantiates the kernels module (relaxed build where supported) over a fresh memory: the
+ * threads variant over a shared memory where threads can run, with `threads` threads.
+ */
 export async function loadWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
+  if (options.threads !== undefined) checkThreadCount('setBackend', options.threads);
+  const threads = options.threads ?? defaultThreadCount();
   const relaxed = (options.relaxed ?? true) && (await relaxedSimdSupported());
-  const url = relaxed
-    ? new URL('../../build/kernels-relaxed.wasm', import.meta.url)
-    : new URL('../../build/kernels.wasm', import.meta.url);
-  return instantiateKernels(await compileKernelsFile(url), relaxed, url.pathname);
+  const unavailable = threadsUnavailableReason();
+  if (unavailable !== null && threads > 1 && !notedNoThreads) {
+    console.info(`wasmnn: running on one thread: ${unavailable}`);
+    notedNoThreads = true;
+  }
+  const shared = unavailable === null;
+  // Four literal URLs, so that bundlers see (and copy) every build.
+  const url = shared
+    ? relaxed ? new URL('../../build/kernels-relaxed-threads.wasm', import.meta.url) : new URL('../../build/kernels-threads.wasm', import.meta.url)
+    : relaxed ? new URL('../../build/kernels-relaxed.wasm', import.meta.url) : new URL('../../build/kernels.wasm', import.meta.url);
+  const kernels = await instantiateKernels(await compileKernelsFile(url), relaxed, url.pathname, shared);
+  await kernels.setThreads(shared ? threads : 1);
+  return kernels;
 }
 
 /**
- * Instantiates a kernels build over a fresh memory, after checking that it is the build
- * asked for (`relaxed` or plain SIMD, by its `isRelaxed` export) and that it has a code for
- * every activation kind. `file` names the build in errors.
+ * Instantiates a kernels build over a fresh memory (shared for a threads build), after
+ * checking that it is the build asked for (`relaxed` or plain SIMD, by its `isRelaxed`
+ * export) and that it has a code for every activation kind. `file` names the build in errors.
+ * A threads build starts with one thread; `setThreads` adds workers.
  */
 // `build` is the module's bytes or a compiled WebAssembly.Module. It is typed without naming
 // WebAssembly or BufferSource, so that the published declarations need no DOM lib.
-export async function instantiateKernels(build: Uint8Array | ArrayBuffer | object, relaxed: boolean, file: string): Promise<WasmKernels> {
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
+export async function instantiateKernels(build: Uint8Array | ArrayBuffer | object, relaxed: boolean, file: string, shared = false): Promise<WasmKernels> {
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared });
+  let module: WebAssembly.Module;
   let instance: WebAssembly.Instance;
   try {
-    const module = build instanceof WebAssembly.Module ? build : await WebAssembly.compile(build as Uint8Array<ArrayBuffer>);
+    module = build instanceof WebAssembly.Module ? build : await WebAssembly.compile(build as Uint8Array<ArrayBuffer>);
     instance = await WebAssembly.instantiate(module, { env: { memory } });
   } catch (error) {
     throw new BackendError(`wasmnn: ${file} is not a kernels build this engine runs; run \`npm run build\` (${(error as Error).message})`);
@@ -358,7 +432,7 @@ export async function instantiateKernels(build: Uint8Array | ArrayBuffer | objec
     const name = (r: boolean | null): string => (r === null ? 'an unknown' : r ? 'the relaxed-SIMD' : 'the plain-SIMD');
     throw new BackendError(`wasmnn: ${file} should be ${name(relaxed)} build, but is ${name(built)} build; run \`npm run build\``);
   }
-  return new WasmKernels(exports, memory, relaxed, activationCodes(instance.exports, file));
+  return new WasmKernels(exports, memory, relaxed, activationCodes(instance.exports, file), shared ? { module, memory } : null);
 }
 
 /**

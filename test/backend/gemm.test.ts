@@ -9,25 +9,13 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Kernels, Storage } from '../../src/backend/kernels.js';
+import type { Storage } from '../../src/backend/kernels.js';
 import { AliasError } from '../../src/errors.js';
-import { Random } from '../../src/random.js';
 
 import { allBackends, reference, wasmBuilds } from '../helpers/kernel-backends.js';
+import { gemmCases, gemmInputs as inputs, runGemm as run, type GemmCase } from '../helpers/gemm-cases.js';
 
-/** Guard floats after C: the kernel must write exactly m·n values. */
-const PAD = 7;
-const SENTINEL = -9876.5;
-
-interface Case {
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  accumulate: boolean;
-  seed: number;
-}
+type Case = GemmCase;
 
 /** The block sizes of assembly/gemm.ts that the shapes below must cross. */
 const KC = 256, MC = 120, NC = 1024;
@@ -47,47 +35,7 @@ const shapes = fc.oneof(
   shape([1, 5], [NC - 8, NC + 30], [KC - 4, KC + 20]), // full-size B panels (must fit the workspace)
 );
 
-const cases: fc.Arbitrary<Case> = fc
-  .tuple(shapes, fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 2 ** 31 - 1 }))
-  .map(([s, transA, transB, accumulate, seed]) => ({ ...s, transA, transB, accumulate, seed }));
-
-/** Inputs of one case: A (m×k or k×m when transA), B (k×n or n×k), initial C (m×n). */
-function inputs(c: Case, integers: boolean): { a: Float32Array; b: Float32Array; c0: Float32Array } {
-  const random = new Random(c.seed);
-  // Integers in -3..3: every partial sum is an integer below 2^24, hence exact in float32.
-  const value = integers ? () => Math.floor(random.next() * 7) - 3 : () => random.next() * 2 - 1;
-  const fill = (length: number) => Float32Array.from({ length }, value);
-  return { a: fill(c.m * c.k), b: fill(c.k * c.n), c0: fill(c.m * c.n) };
-}
-
-/** Runs one gemm on a backend and returns C, after checking the guard floats and inputs. */
-function run(kernels: Kernels, c: Case, a: Float32Array, b: Float32Array, c0: Float32Array): Float32Array {
-  const A = kernels.alloc(a.length), B = kernels.alloc(b.length), C = kernels.alloc(c0.length + PAD);
-  try {
-    A.view().set(a);
-    B.view().set(b);
-    C.view().set(c0);
-    C.view().fill(SENTINEL, c0.length);
-    kernels.gemm(c.transA, c.transB, c.m, c.n, c.k, A, B, C, c.accumulate);
-    const out = C.view();
-    for (let i = c0.length; i < out.length; i++) {
-      if (out[i] !== SENTINEL) throw new Error(`gemm wrote past C: element ${i} of ${c0.length} is ${out[i]}`);
-    }
-    if (!sameBits(A.view(), a) || !sameBits(B.view(), b)) throw new Error('gemm changed an input');
-    return out.slice(0, c0.length);
-  } finally {
-    kernels.free(A);
-    kernels.free(B);
-    kernels.free(C);
-  }
-}
-
-/** Element-wise identity (a plain loop: deep equality on large arrays is slow). */
-function sameBits(x: Float32Array, y: Float32Array): boolean {
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  return true;
-}
+const cases = gemmCases(shapes);
 
 const describeCase = (c: Case): string =>
   `m=${c.m} n=${c.n} k=${c.k} ${c.transA ? 'T' : 'N'}${c.transB ? 'T' : 'N'} accumulate=${c.accumulate}`;

@@ -33,3 +33,23 @@ export async function runScenario(nn, relaxed) {
   model.dispose();
   return { info, loss: history.history.loss, valAccuracy: history.history.val_accuracy, weights };
 }
+
+/**
+ * Inference through gemms big enough to be split across threads (2·128·256·512 flops and
+ * more), on inputs from a formula: the outputs must be the same bits for any thread count.
+ */
+export async function runThreadedScenario(nn, threads) {
+  await nn.setBackend('wasm', { relaxed: false, threads });
+  const model = nn.sequential([
+    nn.layers.dense({ units: 512, activation: 'relu', inputShape: [256] }),
+    nn.layers.dense({ units: 300, activation: 'tanh' }),
+    nn.layers.dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 7 });
+  const x = new Float32Array(128 * 256).map((_, i) => Math.sin(i * 0.37) * 0.5);
+  const y = model.predict(nn.tensor(x, [128, 256]), { batchSize: 128 });
+  const outputs = Array.from(y.data);
+  y.dispose();
+  const info = nn.getBackendInfo();
+  model.dispose();
+  return { info, outputs };
+}

@@ -1,0 +1,117 @@
+/**
+ * The program each worker thread runs, as source text: it is started from a string (Node's
+ * `eval` workers, a Blob URL in browsers), so it needs no file of its own beside the
+ * modules, no bundler support and no TypeScript loader in the worker.
+ *
+ * A worker instantiates the kernels module on the shared memory it is given, says 'ready',
+ * and sleeps in `Atomics.wait` on the JOB field of the control block (threads.ts) until the
+ * main thread posts a gemm. Then it claims blocks of C one at a time, with a
+ * compare-exchange on CLAIM, and computes each with `gemmBlock` and its own workspace, until
+ * none is left; the main thread does the same. No message is posted per job. A job number
+ * of STOP ends the loop; the worker counts itself in STOPPED before it returns, so that the
+ * main thread frees the control block only once nobody reads it.
+ *
+ * Re-instantiating the module writes its static data (a few hundred bytes of constant tables
+ * below `heapBase()`) into the shared memory again: the same bytes, before any job.
+ */
+
+/** The Int32 fields of the control block (64 bytes, one cache line). */
+export const CONTROL = {
+  /** Job number, stored last by the main thread when it posts a gemm; workers wait on it. */
+  job: 0,
+  /** job·256 + the next unclaimed block: a claim is a compare-exchange that adds 1. */
+  claim: 1,
+  /** Blocks computed so far; the main thread waits until it reaches `blocks`. */
+  completed: 2,
+  /** 1 when a block threw (a trap; the worker prints the error). */
+  failed: 3,
+  /** Blocks C is cut into for this job (gemmBlock's `blocks`). */
+  blocks: 4,
+  /** gemmBlock's first nine arguments: transA, transB, m, n, k, a, b, c, accumulate. */
+  args: 5,
+  /** Workers that have seen STOP and will not touch the block again. */
+  stopped: 14,
+  /** Int32s in the block. */
+  length: 16,
+} as const;
+
+/** A job number that tells every worker to return. */
+export const STOP = -1;
+
+/** Job numbers stay below 2^23, so that job·256 + block fits an Int32. */
+export const MAX_JOB = 0x7fffff;
+
+/** Blocks per job stay below 256 minus a claim per thread (a claim past the end still adds 1). */
+export const MAX_BLOCKS = 64;
+
+/** What the main thread hands a new worker. */
+export interface WorkerStart {
+  /** The compiled threads build of the kernels. */
+  module: unknown;
+  /** The shared WebAssembly.Memory. */
+  memory: unknown;
+  /** Byte offset of the control block. */
+  control: number;
+  /** Byte offset of this worker's gemm workspace. */
+  work: number;
+}
+
+/** `claimBlocks` as source; threads.ts runs the same loop on the main thread. */
+const CLAIM_BLOCKS = `function claimBlocks(control, job, gemmBlock, work) {
+  const C = ${JSON.stringify(CONTROL)};
+  for (;;) {
+    const word = Atomics.load(control, C.claim);
+    if (word >>> 8 !== job) return; // a newer job: this one is done
+    const block = word & 0xff, blocks = control[C.blocks];
+    if (block >= blocks) return; // every block is taken
+    if (Atomics.compareExchange(control, C.claim, word, word + 1) !== word) continue; // another thread took it
+    // The block is ours. The job's arguments stay put until every block is completed.
+    const a = C.args;
+    try {
+      gemmBlock(control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6],
+        control[a + 7], control[a + 8], work, block, blocks);
+    } catch (error) {
+      Atomics.store(control, C.failed, 1);
+      console.error('wasmnn worker:', error);
+    }
+    Atomics.add(control, C.completed, 1);
+    Atomics.notify(control, C.completed);
+  }
+}
+`;
+
+const BODY = `'use strict';
+${CLAIM_BLOCKS}
+function run(start, ready) {
+  const { gemmBlock } = new WebAssembly.Instance(start.module, { env: { memory: start.memory } }).exports;
+  const control = new Int32Array(start.memory.buffer, start.control, ${CONTROL.length});
+  let seen = Atomics.load(control, ${CONTROL.job}); // before 'ready': any job (or STOP) posted after it wakes us
+  ready();
+  for (;;) {
+    Atomics.wait(control, ${CONTROL.job}, seen); // returns at once if the job number has moved on
+    const job = Atomics.load(control, ${CONTROL.job});
+    if (job === seen) continue;
+    if (job === ${STOP}) {
+      Atomics.add(control, ${CONTROL.stopped}, 1);
+      Atomics.notify(control, ${CONTROL.stopped});
+      return;
+    }
+    seen = job;
+    claimBlocks(control, job, gemmBlock, start.work);
+  }
+}
+`;
+
+/**
+ * Node (worker_threads, eval): the start arrives as workerData. getBuiltinModule, because the
+ * source runs as CommonJS or as an ES module depending on the parent's --input-type.
+ */
+export const NODE_WORKER_SOURCE = `${BODY}
+const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');
+run(workerData, () => parentPort.postMessage('ready'));
+`;
+
+/** Browsers (a dedicated Web Worker): the start arrives as the first message. */
+export const BROWSER_WORKER_SOURCE = `${BODY}
+self.onmessage = (event) => run(event.data, () => self.postMessage('ready'));
+`;

@@ -1,0 +1,300 @@
+/**
+ * Threads for gemm: worker threads that share the wasm backend's memory and compute blocks of
+ * C beside the calling thread.
+ *
+ * The main thread cuts C into blocks of whole register tiles (`gemmBlock` in
+ * assembly/gemm.ts: along the longer side, several blocks per thread), writes the job into a
+ * control block in the shared memory, and wakes the workers with `Atomics.notify`. Then
+ * every thread, the main one included, claims blocks one at a time (a compare-exchange on a
+ * counter) and computes them, until none is left; the main thread waits until all are
+ * completed. A block is computed by exactly one thread, by the same code over the same
+ * k-slices in the same order as on one thread, so the result is bit for bit the same for any
+ * number of threads and whichever thread takes which block. Claiming, rather than handing
+ * each worker a fixed part, keeps a busy machine from stalling a gemm: a worker that is slow
+ * to wake finds fewer blocks left, or none.
+ *
+ * Waiting: Node's main thread and workers block in `Atomics.wait`. A browser's main thread
+ * may not block, so there it spins on `Atomics.load` while the workers finish their last
+ * blocks. A Promise-based wait (`Atomics.waitAsync`) would make every kernel call
+ * asynchronous, and the Kernels contract, the layers and the training step are synchronous.
+ *
+ * Only gemms of at least PARALLEL_MIN_FLOPS go to the workers (wasm.ts); everything else runs
+ * on the calling thread.
+ */
+
+import { BackendError, ConfigError } from '../errors.js';
+import { isNode } from './wasm-file.js';
+import { BROWSER_WORKER_SOURCE, CONTROL, MAX_BLOCKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
+
+/**
+ * The smallest gemm, in flops (2·m·n·k), that is split across threads. Below it, waking the
+ * workers and waiting for them costs more than the second core saves. Measured with
+ * bench/threads-cutoff.ts (2 threads against 1, both builds): see bench/README.md, "Where
+ * threads start to pay".
+ */
+export const PARALLEL_MIN_FLOPS = 4_000_000;
+
+/** Blocks per thread: enough that a thread slow to start leaves little for the others to wait on. */
+const BLOCKS_PER_THREAD = 4;
+
+/** At most this many threads by default, whatever the number of cores. */
+const DEFAULT_MAX_THREADS = 4;
+
+/**
+ * The number of blocks gemmBlock cuts an m×n C into for `threads` threads: BLOCKS_PER_THREAD
+ * per thread, but no more than there are register tiles along the longer side (tileRows for
+ * rows, tileColumns for columns) and no more than MAX_BLOCKS.
+ */
+export function blockCount(m: number, n: number, tileRows: number, tileColumns: number, threads: number): number {
+  const tiles = m >= n ? Math.ceil(m / tileRows) : Math.ceil(n / tileColumns);
+  return Math.max(1, Math.min(tiles, threads * BLOCKS_PER_THREAD, MAX_BLOCKS));
+}
+
+/** The number of cores this program may use, or 1 where the platform does not say. */
+function cores(): number {
+  if (isNode) return process.getBuiltinModule('node:os').availableParallelism();
+  const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof hardware === 'number' && hardware >= 1 ? hardware : 1;
+}
+
+/** The default number of threads: the cores, at most 4. */
+export function defaultThreadCount(): number {
+  return Math.min(cores(), DEFAULT_MAX_THREADS);
+}
+
+/**
+ * Why threads cannot run here, or null when they can: shared memory and workers, which
+ * browsers grant only to cross-origin isolated pages (COOP + COEP headers).
+ */
+export function threadsUnavailableReason(): string | null {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
+    return 'SharedArrayBuffer is not available (a browser gives it only to cross-origin isolated pages)';
+  }
+  if (isNode) return null;
+  const scope = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  if (scope.crossOriginIsolated !== true) return 'the page is not cross-origin isolated (serve it with COOP and COEP headers)';
+  if (typeof scope.Worker !== 'function') return 'Web Workers are not available';
+  return null;
+}
+
+/** Checks a requested thread count: an integer ≥ 1. */
+export function checkThreadCount(caller: string, threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new ConfigError(`${caller}: threads must be an integer ≥ 1, got ${threads}`);
+}
+
+/** Where the pool takes its private memory from (the backend's allocator). */
+export interface PrivateMemory {
+  alloc(bytes: number): number;
+  free(offset: number): void;
+}
+
+/** The exports of the threads build the pool drives from the main thread. */
+export interface GemmBlockExports {
+  gemmBlock(
+    transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number,
+    accumulate: number, work: number, block: number, blocks: number,
+  ): void;
+  gemmTileRows(): number;
+  gemmTileColumns(): number;
+}
+
+/** A started worker: its workspace, and how to end it. */
+interface Thread {
+  work: number;
+  terminate(): void;
+}
+
+/** Main thread's Atomics.wait: allowed in Node and in workers, not on a browser page. */
+const mainThreadMayBlock = isNode || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+
+/**
+ * Returns true once control[field] === value, blocking where allowed, else spinning; or false
+ * after `timeoutMs` milliseconds (default: never).
+ */
+function waitUntil(control: Int32Array, field: number, value: number, timeoutMs = Infinity): boolean {
+  const deadline = performance.now() + timeoutMs;
+  for (let now = Atomics.load(control, field); now !== value; now = Atomics.load(control, field)) {
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    if (mainThreadMayBlock) Atomics.wait(control, field, now, left);
+  }
+  return true;
+}
+
+/** How long stopping waits for idle workers to answer before it terminates them regardless. */
+const STOP_TIMEOUT_MS = 10_000;
+
+export class ThreadPool {
+  /** The workers; the calling thread is the pool's first thread and is not in this list. */
+  private workers: Thread[] = [];
+  /** Byte offset of the control block, and a view of it (never detached: the memory is shared). */
+  private readonly controlOffset: number;
+  private readonly control: Int32Array;
+  private job = 0;
+  /** The last resize, so that resizes run one after another. */
+  private resizing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    private readonly space: PrivateMemory,
+    private readonly workspaceBytes: number,
+  ) {
+    this.controlOffset = space.alloc(CONTROL.length * 4);
+    this.control = new Int32Array(memory.buffer, this.controlOffset, CONTROL.length);
+    this.control.fill(0);
+  }
+
+  /** Threads that share a gemm: the workers and the calling thread. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Byte offsets of the pool's private allocations (control block, workspaces), for memoryStats. */
+  privateOffsets(): number[] {
+    return [this.controlOffset, ...this.workers.map((w) => w.work)];
+  }
+
+  /** Starts or stops workers until `threads` threads share each big gemm. */
+  resize(threads: number): Promise<void> {
+    this.resizing = this.resizing.catch(() => undefined).then(() => this.resizeNow(threads));
+    return this.resizing;
+  }
+
+  private async resizeNow(threads: number): Promise<void> {
+    if (threads - 1 < this.workers.length) this.stopWorkers();
+    const starting: Promise<Thread>[] = [];
+    for (let i = this.workers.length; i < threads - 1; i++) starting.push(this.startWorker());
+    const started = await Promise.allSettled(starting);
+    for (const result of started) if (result.status === 'fulfilled') this.workers.push(result.value);
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure !== undefined) throw new BackendError(`wasmnn: a worker thread did not start: ${String((failure as PromiseRejectedResult).reason)}`);
+  }
+
+  /** Stops every worker; the pool then runs on the calling thread alone. */
+  dispose(): void {
+    this.stopWorkers();
+  }
+
+  /**
+   * C = op(A)·op(B) (or += when accumulate), cut into blocks that all threads claim and
+   * compute. Call it only for products gemm computes by its packed path (k ≥ 1 and m·n·k
+   * above its direct limit).
+   */
+  gemm(
+    kernels: GemmBlockExports, work: number,
+    transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number,
+  ): void {
+    const control = this.control;
+    const blocks = blockCount(m, n, kernels.gemmTileRows(), kernels.gemmTileColumns(), this.threads);
+    this.job = this.job >= MAX_JOB ? 1 : this.job + 1; // never 0 (a new worker's start) or STOP
+    const job = this.job;
+    const at = CONTROL.args;
+    // Plain stores, published to the workers by the Atomics.store of the job number after them.
+    control[at] = transA; control[at + 1] = transB; control[at + 2] = m; control[at + 3] = n; control[at + 4] = k;
+    control[at + 5] = a; control[at + 6] = b; control[at + 7] = c; control[at + 8] = accumulate;
+    control[CONTROL.blocks] = blocks;
+    control[CONTROL.completed] = 0;
+    control[CONTROL.failed] = 0;
+    Atomics.store(control, CONTROL.claim, job * 256);
+    Atomics.store(control, CONTROL.job, job);
+    Atomics.notify(control, CONTROL.job);
+    try {
+      this.claimBlocks(kernels, work, job);
+    } finally {
+      // Even when a block threw here: no worker may still be writing C after gemm returns.
+      waitUntil(control, CONTROL.completed, blocks);
+    }
+    if (control[CONTROL.failed] !== 0) throw new BackendError('wasmnn: gemm failed in a worker thread (its error is printed above)');
+  }
+
+  /**
+   * The calling thread's share: claim the next block of `job` and compute it, until none is
+   * left. The same loop as `claimBlocks` in thread-worker.ts, which the workers run.
+   */
+  private claimBlocks(kernels: GemmBlockExports, work: number, job: number): void {
+    const control = this.control, at = CONTROL.args;
+    for (;;) {
+      const word = Atomics.load(control, CONTROL.claim);
+      const block = word & 0xff, blocks = control[CONTROL.blocks];
+      if (word >>> 8 !== job || block >= blocks) return;
+      if (Atomics.compareExchange(control, CONTROL.claim, word, word + 1) !== word) continue;
+      try {
+        kernels.gemmBlock(control[at], control[at + 1], control[at + 2], control[at + 3], control[at + 4], control[at + 5],
+          control[at + 6], control[at + 7], control[at + 8], work, block, blocks);
+      } finally {
+        Atomics.add(control, CONTROL.completed, 1);
+      }
+    }
+  }
+
+  private async startWorker(): Promise<Thread> {
+    const work = this.space.alloc(this.workspaceBytes);
+    const start: WorkerStart = { module: this.module, memory: this.memory, control: this.controlOffset, work };
+    try {
+      const terminate = isNode ? await startNodeWorker(start) : await startWebWorker(start);
+      return { work, terminate };
+    } catch (error) {
+      this.space.free(work);
+      throw error;
+    }
+  }
+
+  /** Tells every worker to return, waits until each has, and frees their workspaces. */
+  private stopWorkers(): void {
+    if (this.workers.length === 0) return;
+    const control = this.control;
+    Atomics.store(control, CONTROL.stopped, 0);
+    Atomics.store(control, CONTROL.job, STOP);
+    Atomics.notify(control, CONTROL.job);
+    // Idle workers answer at once. One that does not may still run: its workspace is left allocated.
+    const answered = waitUntil(control, CONTROL.stopped, this.workers.length, STOP_TIMEOUT_MS);
+    Atomics.store(control, CONTROL.job, 0); // where a new worker starts from
+    for (const worker of this.workers) {
+      worker.terminate();
+      if (answered) this.space.free(worker.work);
+    }
+    this.workers = [];
+  }
+}
+
+/** A worker_threads Worker, unref'd once ready so that it never keeps the process alive. */
+function startNodeWorker(start: WorkerStart): Promise<() => void> {
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
+  const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: start });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`exited with code ${code} before it was ready`)));
+    worker.once('message', () => {
+      worker.removeAllListeners();
+      worker.unref();
+      resolve(() => void worker.terminate());
+    });
+  });
+}
+
+/** A dedicated Web Worker from a Blob URL (no file to serve); the page must be cross-origin isolated. */
+function startWebWorker(start: WorkerStart): Promise<() => void> {
+  interface WebWorker {
+    postMessage(message: unknown): void;
+    terminate(): void;
+    onmessage: ((event: unknown) => void) | null;
+    onerror: ((event: { message?: string }) => void) | null;
+  }
+  const scope = globalThis as unknown as { Worker: new (url: string) => WebWorker };
+  const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new scope.Worker(url);
+  return new Promise((resolve, reject) => {
+    worker.onerror = (event) => {
+      URL.revokeObjectURL(url);
+      reject(new Error(event.message ?? 'worker error'));
+    };
+    worker.onmessage = () => {
+      URL.revokeObjectURL(url);
+      worker.onmessage = null;
+      worker.onerror = null;
+      resolve(() => worker.terminate());
+    };
+    worker.postMessage(start);
+  });
+}
