@@ -124,6 +124,10 @@ function waitUntil(control: Int32Array, field: number, value: number, timeoutMs 
 /** How long stopping waits for idle workers to answer before it terminates them regardless. */
 const STOP_TIMEOUT_MS = 10_000;
 
+/**
+ * @internal Not part of the published declarations: its constructor takes WebAssembly types,
+ * which a Node-only TypeScript project does not have.
+ */
 export class ThreadPool {
   /** The workers; the calling thread is the pool's first thread and is not in this list. */
   private workers: Thread[] = [];

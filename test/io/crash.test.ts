@@ -6,7 +6,7 @@
 // computed twice (announced, killed before its commit, computed again) has one checksum.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -30,8 +30,9 @@ beforeAll(async () => {
   const tsc = join(createRequire(import.meta.url).resolve('typescript/package.json'), '..', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(work, 'dist'), '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], { cwd: root, stdio: 'inherit' });
   mkdirSync(join(work, 'dist', 'build'));
-  cpSync(join(root, 'build', 'kernels.wasm'), join(work, 'dist', 'build', 'kernels.wasm'));
-  cpSync(join(root, 'build', 'kernels-relaxed.wasm'), join(work, 'dist', 'build', 'kernels-relaxed.wasm'));
+  for (const file of readdirSync(join(root, 'build')).filter((f) => f.endsWith('.wasm'))) {
+    cpSync(join(root, 'build', file), join(work, 'dist', 'build', file)); // every build: plain, relaxed, threads
+  }
   indexUrl = pathToFileURL(join(work, 'dist', 'src', 'index.js')).href;
   await nn.setBackend('wasm', { relaxed: false });
 });
