@@ -32,9 +32,11 @@ const scope = self as unknown as {
  */
 async function startBackend(): Promise<BackendReport> {
   const isolated = scope.crossOriginIsolated === true;
+  // The default thread count: the cores (at most 4) where the page is cross-origin isolated,
+  // else one thread (wasmnn says so once).
   await nn.ready();
   const info = nn.getBackendInfo();
-  return { name: info.name, relaxed: info.relaxed, isolated, threads: 1 };
+  return { name: info.name, relaxed: info.relaxed, isolated, threads: info.threads };
 }
 
 let runs = 0;
