@@ -37,8 +37,9 @@ async function timeOurs(relaxed: boolean, backend: 'wasm' | 'reference'): Promis
       ];
   const model = nn.sequential(layers, { seed: 1 });
   model.compile({ optimizer: nn.optimizers.adam(), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const x = train.x.subarray(0, samples * 784), y = train.y.subarray(0, samples);
-  await model.fit(train.x.subarray(0, WARMUP * 784), train.y.subarray(0, WARMUP), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const rows = (n: number): nn.data.Pixels => ({ pixels: train.x.pixels.subarray(0, n * 784), scale: train.x.scale });
+  const x = rows(samples), y = train.y.subarray(0, samples);
+  await model.fit(rows(WARMUP), train.y.subarray(0, WARMUP), { epochs: 1, batchSize: BATCH, verbose: 0 });
   const start = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });
   return (performance.now() - start) / 1000;
@@ -67,8 +68,10 @@ async function timeTfjs(): Promise<number> {
       ];
   const model = tf.sequential({ layers });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const xw = tf.tensor2d(train.x.subarray(0, WARMUP * 784), [WARMUP, 784]), yw = tf.tensor1d(train.y.subarray(0, WARMUP));
-  const x = tf.tensor2d(train.x.subarray(0, samples * 784), [samples, 784]), y = tf.tensor1d(train.y.subarray(0, samples));
+  // TensorFlow.js takes floats: the pixels as v/255.
+  const floats = (n: number): Float32Array => Float32Array.from(train.x.pixels.subarray(0, n * 784), (v) => v / 255);
+  const xw = tf.tensor2d(floats(WARMUP), [WARMUP, 784]), yw = tf.tensor1d(train.y.subarray(0, WARMUP));
+  const x = tf.tensor2d(floats(samples), [samples, 784]), y = tf.tensor1d(train.y.subarray(0, samples));
   await model.fit(xw, yw, { epochs: 1, batchSize: BATCH, verbose: 0 });
   const start = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });

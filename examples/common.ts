@@ -10,7 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import * as nn from 'wasmnn';
 
-export type Dataset = nn.data.Dataset;
+export type Dataset = nn.data.ImageDataset;
 export type Optimizer = nn.optimizers.Optimizer;
 export type Regularizer = nn.layers.Regularizer;
 export type Weight = nn.layers.Weight;

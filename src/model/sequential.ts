@@ -24,7 +24,7 @@ import type { Callback, Logs, TrainingModel } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
 import { ConfigError, ShapeError, ValueError, formatShape } from '../errors.js';
 import { requireInteger } from '../arguments.js';
-import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
+import { gatherRows, sliceRows, toInputs, toTargets, type ModelInput, type RowMatrix } from './data.js';
 import { fitLoop, fitSettings, type FitData } from './fit.js';
 import { fusedOutputLayer, ownerName, penaltyOf, type Network } from './train-step.js';
 import { formatSummary } from './summary.js';
@@ -57,8 +57,8 @@ export interface FitOptions {
    * samples, taken before shuffling (so shuffled or sorted data matters). Default 0.
    */
   validationSplit?: number;
-  /** [x, y] to validate on after each epoch; takes precedence over validationSplit. */
-  validationData?: [TensorLike, TensorLike];
+  /** [x, y] to validate on after each epoch (x may be Pixels); takes precedence over validationSplit. */
+  validationData?: [ModelInput, TensorLike];
   /** Shuffle the training samples before each epoch (default true; seeded by the model seed). */
   shuffle?: boolean;
   /** Callback objects (see callbacks/callback.ts). */
@@ -232,9 +232,10 @@ export class Sequential implements TrainingModel {
 
   /**
    * Trains for `epochs` epochs of minibatch steps and returns the History. Async: it yields
-   * to the event loop between batches so a browser page stays responsive.
+   * to the event loop between batches so a browser page stays responsive. x is float data, or
+   * Pixels (bytes and a scale), which are converted to float32 one batch at a time.
    */
-  async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
+  async fit(x: ModelInput, y: TensorLike, options: FitOptions = {}): Promise<History> {
     const compiled = this.requireCompiled();
     if (this.training) throw new ConfigError('fit: this model is already training');
     const settings = fitSettings(options);
@@ -257,7 +258,7 @@ export class Sequential implements TrainingModel {
   }
 
   /** Training rows and validation rows: explicit, or the last fraction before shuffling (Keras). */
-  private fitData(x: TensorLike, y: TensorLike, validationData: FitOptions['validationData'], validationSplit: number): FitData {
+  private fitData(x: ModelInput, y: TensorLike, validationData: FitOptions['validationData'], validationSplit: number): FitData {
     let inputs = this.inputRows(x, 'x');
     let targets = this.targetRows(y, 'y');
     if (inputs.rows !== targets.rows) {
@@ -289,7 +290,7 @@ export class Sequential implements TrainingModel {
   // ---- inference --------------------------------------------------------------------------
 
   /** Loss (with penalties, as Keras reports it) and metrics over a dataset, in inference mode. */
-  evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): EvaluationResult {
+  evaluate(x: ModelInput, y: TensorLike, options: EvaluateOptions = {}): EvaluationResult {
     this.requireCompiled();
     const batchSize = options.batchSize ?? 32;
     requireInteger('evaluate', 'batchSize', batchSize, 1);
@@ -309,7 +310,7 @@ export class Sequential implements TrainingModel {
       const rows = Math.min(batchSize, inputs.rows - start);
       const output = this.forwardRows(inputs, start, rows);
       const t = this.buffers.get('t', rows, targets.cols);
-      gatherRows(targets, null, start, rows, t.storage);
+      gatherRows(k, targets, null, start, rows, t.storage);
       lossSum += computeLoss(k, loss, { output, logits: fused?.logits() ?? null, targets: t, grad: null });
       if (metrics.includes('accuracy')) correct += accuracySum(loss, output, t);
     }
@@ -321,7 +322,7 @@ export class Sequential implements TrainingModel {
   }
 
   /** Outputs for x, in inference mode: a Tensor [n, ...outputShape]. */
-  predict(x: TensorLike, options: EvaluateOptions = {}): Tensor {
+  predict(x: ModelInput, options: EvaluateOptions = {}): Tensor {
     this.requireLayers();
     const batchSize = options.batchSize ?? 32;
     requireInteger('predict', 'batchSize', batchSize, 1);
@@ -338,13 +339,13 @@ export class Sequential implements TrainingModel {
   /** Inference forward of rows [start, start + rows). */
   private forwardRows(inputs: RowMatrix, start: number, rows: number): Batch {
     const x = this.buffers.get('x', rows, inputs.cols);
-    gatherRows(inputs, null, start, rows, x.storage);
+    gatherRows(this.kernels, inputs, null, start, rows, x.storage);
     let a: Batch = x;
     for (const layer of this.layers) a = layer.forward(a, false);
     return a;
   }
 
-  private inputRows(x: TensorLike, argument: string): RowMatrix {
+  private inputRows(x: ModelInput, argument: string): RowMatrix {
     return toInputs(x, this.inputShape, argument, this.layers[0].name);
   }
 
