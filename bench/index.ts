@@ -1,14 +1,23 @@
 /**
- * `npm run bench`: the kernel benchmark, then the training benchmark, each printing a
- * markdown table (see bench/README.md for how to read them).
+ * `npm run bench`: the kernel benchmark (one thread), the threads benchmark (1 against 2
+ * threads, and TensorFlow.js with its threads), then the training benchmark (one thread),
+ * each printing markdown tables (see bench/README.md for how to read them).
+ * `npm run bench -- --scaling`: how cost grows with data, width and batch (bench/scaling.ts).
  */
 
 import { runKernelBench } from './kernels.js';
+import { runScalingBench } from './scaling.js';
+import { runThreadsBench } from './threads.js';
 import { runTrainingBench } from './training.js';
 
 async function main(): Promise<void> {
-  await runKernelBench();
-  await runTrainingBench();
+  if (process.argv.includes('--scaling')) {
+    await runScalingBench();
+    return;
+  }
+  if (!process.argv.includes('--threads-only')) await runKernelBench();
+  await runThreadsBench();
+  if (!process.argv.includes('--threads-only')) await runTrainingBench();
 }
 
 main().catch((error: unknown) => {

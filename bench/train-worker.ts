@@ -5,6 +5,7 @@
  *   model:     mlp (784-512-256-10 relu) | regularized (+ L2 1e-3, batch norm, dropout 0.3)
  * Prints one JSON line: { framework, model, samples, seconds, samplesPerSecond, maxRssMB }.
  * Data: real MNIST digits from the mnist package, Adam, batch 128, one untimed warm-up epoch.
+ * One thread everywhere (bench/threads.ts compares threads).
  */
 
 import * as nn from 'wasmnn';
@@ -17,7 +18,7 @@ const WARMUP = 512;
 const { train } = await nn.data.loadMnist({ trainSize: Math.max(samples, WARMUP), testSize: 0, seed: 7 });
 
 async function timeOurs(relaxed: boolean, backend: 'wasm' | 'reference'): Promise<number> {
-  await nn.setBackend(backend, { relaxed });
+  await nn.setBackend(backend, { relaxed, threads: 1 }); // this table compares one thread to one thread
   const l2 = () => nn.regularizers.l2(1e-3);
   const regularized = modelName === 'regularized';
   const layers = regularized
