@@ -34,20 +34,28 @@ import { BROWSER_WORKER_SOURCE, CONTROL, MAX_BLOCKS, MAX_JOB, NODE_WORKER_SOURCE
  */
 export const PARALLEL_MIN_FLOPS = 4_000_000;
 
-/** Blocks per thread: enough that a thread slow to start leaves little for the others to wait on. */
+/** Blocks per thread at most: enough that a thread slow to start leaves little for the others to wait on. */
 const BLOCKS_PER_THREAD = 4;
+
+/**
+ * Flops per block at least (when there are enough for a block per thread): each block packs
+ * all of the shorter operand again, and a worker must wake up to take it.
+ */
+const MIN_BLOCK_FLOPS = 4_000_000;
 
 /** At most this many threads by default, whatever the number of cores. */
 const DEFAULT_MAX_THREADS = 4;
 
 /**
- * The number of blocks gemmBlock cuts an m×n C into for `threads` threads: BLOCKS_PER_THREAD
- * per thread, but no more than there are register tiles along the longer side (tileRows for
- * rows, tileColumns for columns) and no more than MAX_BLOCKS.
+ * The number of blocks gemmBlock cuts an m×n×k product into for `threads` threads: one block
+ * per MIN_BLOCK_FLOPS, at least one per thread and at most BLOCKS_PER_THREAD per thread, but
+ * no more than there are register tiles along the longer side of C (tileRows for rows,
+ * tileColumns for columns) and no more than MAX_BLOCKS.
  */
-export function blockCount(m: number, n: number, tileRows: number, tileColumns: number, threads: number): number {
+export function blockCount(m: number, n: number, k: number, tileRows: number, tileColumns: number, threads: number): number {
   const tiles = m >= n ? Math.ceil(m / tileRows) : Math.ceil(n / tileColumns);
-  return Math.max(1, Math.min(tiles, threads * BLOCKS_PER_THREAD, MAX_BLOCKS));
+  const bySize = Math.min(Math.max(Math.floor((2 * m * n * k) / MIN_BLOCK_FLOPS), threads), threads * BLOCKS_PER_THREAD);
+  return Math.max(1, Math.min(tiles, bySize, MAX_BLOCKS));
 }
 
 /** The number of cores this program may use, or 1 where the platform does not say. */
@@ -186,7 +194,7 @@ export class ThreadPool {
     transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number,
   ): void {
     const control = this.control;
-    const blocks = blockCount(m, n, kernels.gemmTileRows(), kernels.gemmTileColumns(), this.threads);
+    const blocks = blockCount(m, n, k, kernels.gemmTileRows(), kernels.gemmTileColumns(), this.threads);
     this.job = this.job >= MAX_JOB ? 1 : this.job + 1; // never 0 (a new worker's start) or STOP
     const job = this.job;
     const at = CONTROL.args;
