@@ -30,8 +30,10 @@ beforeAll(async () => {
   const tsc = join(createRequire(import.meta.url).resolve('typescript/package.json'), '..', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(work, 'dist'), '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], { cwd: root, stdio: 'inherit' });
   mkdirSync(join(work, 'dist', 'build'));
-  cpSync(join(root, 'build', 'kernels.wasm'), join(work, 'dist', 'build', 'kernels.wasm'));
-  cpSync(join(root, 'build', 'kernels-relaxed.wasm'), join(work, 'dist', 'build', 'kernels-relaxed.wasm'));
+  // Every build: the plain one, and its threads build, which setBackend loads where cores allow.
+  for (const name of ['kernels.wasm', 'kernels-relaxed.wasm', 'kernels-threads.wasm', 'kernels-relaxed-threads.wasm']) {
+    cpSync(join(root, 'build', name), join(work, 'dist', 'build', name));
+  }
   indexUrl = pathToFileURL(join(work, 'dist', 'src', 'index.js')).href;
   await nn.setBackend('wasm', { relaxed: false });
 });
