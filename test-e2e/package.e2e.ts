@@ -133,7 +133,8 @@ describe('the package bundled by Vite, in Chromium', () => {
     // Node's modules through process.getBuiltinModule, which a bundler does not resolve.
     expect(log + stderr.join('')).not.toMatch(/externalized|warn/i);
     const assets = readdirSync(join(out, 'assets'));
-    expect(assets.filter((a) => a.endsWith('.wasm'))).toHaveLength(2);
+    // The four builds: plain and relaxed SIMD, each also as the threads build (shared memory).
+    expect(assets.filter((a) => a.endsWith('.wasm'))).toHaveLength(4);
     expect(existsSync(join(out, 'index.html'))).toBe(true);
 
     const server = await serveDirectory(out);

@@ -142,9 +142,11 @@ export class ThreadPool {
   /** The last resize, so that resizes run one after another. */
   private resizing: Promise<void> = Promise.resolve();
 
+  // The compiled threads build (a WebAssembly.Module) and its shared WebAssembly.Memory, typed
+  // by what is used of them, so that the published declarations need no DOM lib.
   constructor(
-    private readonly module: WebAssembly.Module,
-    private readonly memory: WebAssembly.Memory,
+    private readonly module: unknown,
+    private readonly memory: { readonly buffer: ArrayBufferLike },
     private readonly space: PrivateMemory,
     private readonly workspaceBytes: number,
   ) {

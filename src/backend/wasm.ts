@@ -115,7 +115,7 @@ export class WasmKernels implements Kernels {
     const workspaceBytes = Math.max(16, exports.gemmWorkspaceBytes());
     this.workspace = this.allocator.alloc(workspaceBytes);
     this.pool = shared === null ? null : new ThreadPool(
-      shared.module as WebAssembly.Module, shared.memory as WebAssembly.Memory, this.allocator, workspaceBytes,
+      shared.module, shared.memory as { readonly buffer: ArrayBufferLike }, this.allocator, workspaceBytes,
     );
   }
 
