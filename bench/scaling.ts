@@ -5,7 +5,7 @@
  *   step time   against width, 64 to 2048 units in each of the two hidden layers (batch 128)
  *   step time   against batch size, 16 to 1024 (784-512-256-10)
  *
- * each with 1 and 2 threads (alternating, in this process), each figure next to the FLOP
+ * each with 1 and 2 threads (alternating, in this process; the fastest of 5 epochs), each figure next to the FLOP
  * model's prediction: time = flops / R, the flops of bench/mlp.ts (`stepFlops`: the gemms
  * of forward and backward), with one rate R per series and thread count, taken from the
  * series' largest point. A point far off the model (> 20%) is where the model leaves
@@ -54,7 +54,7 @@ async function bySize(train: nn.data.ImageDataset, rounds: number): Promise<Seri
   const points: Point[] = [];
   for (const n of sizes) {
     const { x, y } = firstRows(train, n);
-    points.push({ label: `${n}`, flops: epochFlops(n, 128), seconds: await epochSeconds(model, x, y, 128, rounds) });
+    points.push({ label: `${n}`, flops: epochFlops(n, 128), seconds: await epochSeconds(model, x, y, 128, rounds, 'fastest') });
     console.error(`  size ${n}: ${points.at(-1)!.seconds.map((s) => s.toFixed(3)).join(' / ')} s`);
   }
   model.dispose();
@@ -69,7 +69,7 @@ async function byWidth(train: nn.data.ImageDataset, rounds: number): Promise<Ser
     const hidden = [width, width];
     const model = oursMlp(hidden);
     await model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 }); // warm-up
-    const [t1, t2] = await epochSeconds(model, x, y, batch, rounds);
+    const [t1, t2] = await epochSeconds(model, x, y, batch, rounds, 'fastest');
     points.push({ label: `784-${width}-${width}-10`, flops: stepFlops(batch, hidden), seconds: [t1 / steps, t2 / steps] });
     console.error(`  width ${width}: ${points.at(-1)!.seconds.map((s) => (s * 1e3).toFixed(2)).join(' / ')} ms/step`);
     model.dispose();
@@ -85,7 +85,7 @@ async function byBatch(train: nn.data.ImageDataset, rounds: number): Promise<Ser
   const points: Point[] = [];
   for (const batch of [16, 32, 64, 128, 256, 512, 1024]) {
     const steps = samples / batch;
-    const [t1, t2] = await epochSeconds(model, x, y, batch, rounds);
+    const [t1, t2] = await epochSeconds(model, x, y, batch, rounds, 'fastest');
     points.push({ label: `${batch}`, flops: stepFlops(batch), seconds: [t1 / steps, t2 / steps] });
     console.error(`  batch ${batch}: ${points.at(-1)!.seconds.map((s) => (s * 1e3).toFixed(2)).join(' / ')} ms/step`);
   }
@@ -141,7 +141,7 @@ ${tables.join('\n')}
 `;
 }
 
-export async function runScalingBench(rounds = 3): Promise<string> {
+export async function runScalingBench(rounds = 5): Promise<string> {
   await nn.setBackend('wasm', { threads: 2 });
   const load = loadAverage();
   let data: nn.data.ImageDataset;
@@ -154,7 +154,7 @@ export async function runScalingBench(rounds = 3): Promise<string> {
     source = 'MNIST digits (mnist package; Fashion-MNIST not installed)';
   }
   const all = [await bySize(data, rounds), await byWidth(data, rounds), await byBatch(data, rounds)];
-  const note = `${source}, relaxed build, Node ${process.versions.node}, medians of ${rounds} (1 and 2 threads alternating); load average ${load} at the start and ${loadAverage()} at the end, 2 cores.`;
+  const note = `${source}, relaxed build, Node ${process.versions.node}, the fastest of ${rounds} epochs (1 and 2 threads alternating); load average ${load} at the start and ${loadAverage()} at the end, 2 cores.`;
   const text = [`## Cost growth`, '', note, '', ...all.map(markdown).flatMap((t) => [t, ''])].join('\n');
   console.log(text);
   writeFileSync(join(here, 'report.html'), html(all, note));

@@ -27,10 +27,14 @@ import { isNode } from './wasm-file.js';
 import { BROWSER_WORKER_SOURCE, CONTROL, MAX_BLOCKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
 
 /**
- * The smallest gemm, in flops (2·m·n·k), that is split across threads. Below it, waking the
- * workers and waiting for them costs more than the second core saves. Measured with
- * bench/threads-cutoff.ts (2 threads against 1, both builds): see bench/README.md, "Where
- * threads start to pay".
+ * The smallest gemm, in flops (2·m·n·k), that is split across threads: 4 Mflop, about 90 µs
+ * of one core's work at 45 GFLOP/s. Measured with bench/threads-cutoff.ts (bench/README.md,
+ * "Where threads start to pay"): a wake-up round trip (notify, wait, notify back) takes 9-10 µs
+ * at best and 12-13 µs in the median, so with a free second core a split of F flops saves
+ * F/(2·45 GFLOP/s) − 13 µs: nothing at 1 Mflop, 1.5× at 4 Mflop, and the split products of
+ * 65-268 Mflop measured 1.6-1.8×. When the second core is busy with another program, a split
+ * costs the calling thread 2-8% (fastest calls from 0.5 to 34 Mflop on the shared 2-core
+ * machine this was measured on, load 3.5); below 0.5 Mflop the wake-up alone costs 5-50%.
  */
 export const PARALLEL_MIN_FLOPS = 4_000_000;
 
