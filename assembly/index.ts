@@ -1,12 +1,14 @@
 // The kernels module: every export is a flat function over byte offsets and sizes, except
 // the activation codes (enum Activation in elementwise.ts, one global per member).
-// Built twice (scripts/build-wasm.mjs): plain SIMD, and relaxed SIMD with fused multiply-add.
+// Built four times (scripts/build-wasm.mjs): plain SIMD, and relaxed SIMD with fused
+// multiply-add, each over unshared memory and over shared memory (threads).
 
 export * from './gemm';
 export * from './elementwise';
 export * from './batchnorm';
 export * from './dropout';
 export * from './optim';
+export * from './pixels';
 
 // First byte of linear memory free for the TypeScript allocator (after static data).
 export function heapBase(): usize {

@@ -127,8 +127,8 @@ export async function runKernelBench(): Promise<string> {
   const tfjsSimd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
 
   const reference = new ReferenceKernels();
-  const plain = await loadWasmKernels({ relaxed: false });
-  const relaxed = await loadWasmKernels({ relaxed: true });
+  const plain = await loadWasmKernels({ relaxed: false, threads: 1 });
+  const relaxed = await loadWasmKernels({ relaxed: true, threads: 1 });
   const relaxedName = relaxed.relaxed ? 'wasm relaxed' : 'wasm relaxed (unsupported: plain)';
 
   const header = `| (M,K,N) | form | reference | wasm plain | ${relaxedName} | tfjs-wasm | plain/tfjs | relaxed/tfjs |`;

@@ -4,11 +4,12 @@
  * (`parallelMinFlops = 0`). The smallest size from which 2 threads win for good is the
  * cut-off PARALLEL_MIN_FLOPS in src/backend/threads.ts.
  *
- *   npx tsx bench/threads-cutoff.ts [--relaxed] [--rounds 7]
+ *   npx tsx bench/threads-cutoff.ts [--relaxed] [--calls 200]
  *
  * Both backends are threads builds over shared memory; one has no workers. The calls
- * alternate between them, round after round, so that a busy machine slows both alike, and
- * each figure is the median over rounds of the mean time per call within a round.
+ * alternate between them, so that a busy machine slows both alike. The fastest call of each
+ * is what the cores do when nothing else runs on them (on a shared machine the median mostly
+ * measures the other programs).
  */
 
 import { loadWasmKernels, type WasmKernels } from '../src/backend/wasm.js';
@@ -22,18 +23,12 @@ const SHAPES: [number, number, number][] = [
   [128, 256, 256], [256, 256, 256], [128, 512, 256], [320, 320, 320], [128, 784, 512], [512, 512, 512],
 ];
 
-/** Mean seconds per call over about `seconds` of calls. */
-function timeCalls(k: WasmKernels, m: number, kk: number, n: number, seconds: number, operands: ReturnType<typeof allocate>): number {
+/** Seconds of one call. */
+function timeCall(k: WasmKernels, m: number, kk: number, n: number, operands: ReturnType<typeof allocate>): number {
   const { a, b, c } = operands;
-  let calls = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  do {
-    k.gemm(false, false, m, n, kk, a, b, c, false);
-    calls++;
-    elapsed = (performance.now() - start) / 1000;
-  } while (elapsed < seconds);
-  return elapsed / calls;
+  const t0 = performance.now();
+  k.gemm(false, false, m, n, kk, a, b, c, false);
+  return (performance.now() - t0) / 1000;
 }
 
 function allocate(k: WasmKernels, m: number, kk: number, n: number): { a: ReturnType<WasmKernels['alloc']>; b: ReturnType<WasmKernels['alloc']>; c: ReturnType<WasmKernels['alloc']> } {
@@ -47,13 +42,17 @@ function allocate(k: WasmKernels, m: number, kk: number, n: number): { a: Return
 export interface CutoffRow {
   shape: [number, number, number];
   flops: number;
-  oneThread: number;
-  twoThreads: number;
-  speedup: number;
+  /** Fastest call on 1 and on 2 threads: what the cores do when nothing else runs on them. */
+  best: [number, number];
+  /** Median call on 1 and on 2 threads: what this run saw, load included. */
+  median: [number, number];
 }
 
-/** Speedup of 2 threads over 1 for each shape; prints a markdown table. */
-export async function runCutoffBench(relaxed: boolean, rounds: number): Promise<CutoffRow[]> {
+/**
+ * Times `calls` gemm calls per shape on 1 and on 2 threads, alternating call by call so that
+ * both see the same load; prints a markdown table of the fastest and the median call.
+ */
+export async function runCutoffBench(relaxed: boolean, calls: number): Promise<CutoffRow[]> {
   const one = await loadWasmKernels({ relaxed, threads: 1 });
   const two = await loadWasmKernels({ relaxed, threads: 2 });
   two.parallelMinFlops = 0;
@@ -61,30 +60,68 @@ export async function runCutoffBench(relaxed: boolean, rounds: number): Promise<
   const load = loadAverage();
   for (const [m, kk, n] of SHAPES) {
     const o1 = allocate(one, m, kk, n), o2 = allocate(two, m, kk, n);
-    timeCalls(one, m, kk, n, 0.05, o1); // warm up (TurboFan)
-    timeCalls(two, m, kk, n, 0.05, o2);
+    const flops = 2 * m * kk * n;
+    // Fewer calls for big products: about 2 s per shape at most on an idle machine.
+    const count = Math.max(9, Math.min(calls, Math.floor(2e10 / flops)));
+    for (let i = 0; i < 5; i++) { timeCall(one, m, kk, n, o1); timeCall(two, m, kk, n, o2); } // warm up (TurboFan)
     const t1: number[] = [], t2: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      t1.push(timeCalls(one, m, kk, n, 0.04, o1));
-      t2.push(timeCalls(two, m, kk, n, 0.04, o2));
+    for (let i = 0; i < count; i++) {
+      t1.push(timeCall(one, m, kk, n, o1));
+      t2.push(timeCall(two, m, kk, n, o2));
     }
-    const a = median(t1), b = median(t2);
-    rows.push({ shape: [m, kk, n], flops: 2 * m * kk * n, oneThread: a, twoThreads: b, speedup: a / b });
+    rows.push({ shape: [m, kk, n], flops, best: [Math.min(...t1), Math.min(...t2)], median: [median(t1), median(t2)] });
   }
   one.dispose();
   two.dispose();
+  const us = (t: number): string => (t * 1e6).toFixed(1);
   const lines = [
-    `Load average before/after: ${load} / ${loadAverage()} (2 cores). ${relaxed ? 'relaxed' : 'plain'} build, NN, ${rounds} rounds.`,
+    `Load average before/after: ${load} / ${loadAverage()} (2 cores). ${relaxed ? 'relaxed' : 'plain'} build, NN, up to ${calls} calls per shape and thread count.`,
     '',
-    '| (M,K,N) | flops | 1 thread (µs) | 2 threads (µs) | speedup |',
-    '|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| (${r.shape.join(',')}) | ${r.flops.toExponential(2)} | ${(r.oneThread * 1e6).toFixed(1)} | ${(r.twoThreads * 1e6).toFixed(1)} | ${r.speedup.toFixed(2)}× |`),
+    '| (M,K,N) | flops | fastest 1 thread (µs) | fastest 2 threads (µs) | speedup (fastest) | median 1 / 2 threads (µs) | speedup (median) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| (${r.shape.join(',')}) | ${r.flops.toExponential(2)} | ${us(r.best[0])} | ${us(r.best[1])} | ${(r.best[0] / r.best[1]).toFixed(2)}× | ${us(r.median[0])} / ${us(r.median[1])} | ${(r.median[0] / r.median[1]).toFixed(2)}× |`),
   ];
   console.log(lines.join('\n'));
   return rows;
 }
 
+/**
+ * The round trip of a wake-up: the main thread stores a number and notifies, a worker blocked
+ * in Atomics.wait wakes, stores it back and notifies, the main thread (blocked likewise) wakes.
+ * Returns the fastest and the median of `rounds` round trips, in seconds. This is the least a
+ * split gemm pays before the worker starts on its block.
+ */
+export async function wakeRoundTrip(rounds: number): Promise<{ best: number; median: number }> {
+  const { Worker } = await import('node:worker_threads');
+  const cell = new Int32Array(new SharedArrayBuffer(8));
+  const worker = new Worker(`
+    const { workerData: cell, parentPort } = require('node:worker_threads');
+    parentPort.postMessage('ready');
+    for (let seen = 0; ; ) {
+      Atomics.wait(cell, 0, seen);
+      seen = Atomics.load(cell, 0);
+      if (seen < 0) break;
+      Atomics.store(cell, 1, seen);
+      Atomics.notify(cell, 1);
+    }`, { eval: true, workerData: cell });
+  await new Promise((resolve) => worker.once('message', resolve));
+  const times: number[] = [];
+  for (let i = 1; i <= rounds; i++) {
+    const t0 = performance.now();
+    Atomics.store(cell, 0, i);
+    Atomics.notify(cell, 0);
+    while (Atomics.load(cell, 1) !== i) Atomics.wait(cell, 1, i - 1);
+    times.push((performance.now() - t0) / 1000);
+  }
+  Atomics.store(cell, 0, -1);
+  Atomics.notify(cell, 0);
+  await worker.terminate();
+  return { best: Math.min(...times), median: median(times) };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const roundsAt = process.argv.indexOf('--rounds');
-  await runCutoffBench(process.argv.includes('--relaxed'), roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 7);
+  const callsAt = process.argv.indexOf('--calls');
+  const trip = await wakeRoundTrip(2000);
+  console.log(`Wake-up round trip (Atomics.notify → wait → notify back), load ${loadAverage()}: fastest ${(trip.best * 1e6).toFixed(1)} µs, median ${(trip.median * 1e6).toFixed(1)} µs\n`);
+  await runCutoffBench(process.argv.includes('--relaxed'), callsAt > 0 ? Number(process.argv[callsAt + 1]) : 200);
 }

@@ -5,6 +5,7 @@
  *   model:     mlp (784-512-256-10 relu) | regularized (+ L2 1e-3, batch norm, dropout 0.3)
  * Prints one JSON line: { framework, model, samples, seconds, samplesPerSecond, maxRssMB }.
  * Data: real MNIST digits from the mnist package, Adam, batch 128, one untimed warm-up epoch.
+ * One thread everywhere (bench/threads.ts compares threads).
  */
 
 import * as nn from 'wasmnn';
@@ -17,7 +18,7 @@ const WARMUP = 512;
 const { train } = await nn.data.loadMnist({ trainSize: Math.max(samples, WARMUP), testSize: 0, seed: 7 });
 
 async function timeOurs(relaxed: boolean, backend: 'wasm' | 'reference'): Promise<number> {
-  await nn.setBackend(backend, { relaxed });
+  await nn.setBackend(backend, { relaxed, threads: 1 }); // this table compares one thread to one thread
   const l2 = () => nn.regularizers.l2(1e-3);
   const regularized = modelName === 'regularized';
   const layers = regularized
@@ -37,8 +38,9 @@ async function timeOurs(relaxed: boolean, backend: 'wasm' | 'reference'): Promis
       ];
   const model = nn.sequential(layers, { seed: 1 });
   model.compile({ optimizer: nn.optimizers.adam(), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const x = train.x.subarray(0, samples * 784), y = train.y.subarray(0, samples);
-  await model.fit(train.x.subarray(0, WARMUP * 784), train.y.subarray(0, WARMUP), { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const rows = (n: number): nn.data.Pixels => ({ pixels: train.x.pixels.subarray(0, n * 784), scale: train.x.scale });
+  const x = rows(samples), y = train.y.subarray(0, samples);
+  await model.fit(rows(WARMUP), train.y.subarray(0, WARMUP), { epochs: 1, batchSize: BATCH, verbose: 0 });
   const start = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });
   return (performance.now() - start) / 1000;
@@ -67,8 +69,10 @@ async function timeTfjs(): Promise<number> {
       ];
   const model = tf.sequential({ layers });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const xw = tf.tensor2d(train.x.subarray(0, WARMUP * 784), [WARMUP, 784]), yw = tf.tensor1d(train.y.subarray(0, WARMUP));
-  const x = tf.tensor2d(train.x.subarray(0, samples * 784), [samples, 784]), y = tf.tensor1d(train.y.subarray(0, samples));
+  // TensorFlow.js takes floats: the pixels as v/255.
+  const floats = (n: number): Float32Array => Float32Array.from(train.x.pixels.subarray(0, n * 784), (v) => v / 255);
+  const xw = tf.tensor2d(floats(WARMUP), [WARMUP, 784]), yw = tf.tensor1d(train.y.subarray(0, WARMUP));
+  const x = tf.tensor2d(floats(samples), [samples, 784]), y = tf.tensor1d(train.y.subarray(0, samples));
   await model.fit(xw, yw, { epochs: 1, batchSize: BATCH, verbose: 0 });
   const start = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0 });

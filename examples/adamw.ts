@@ -54,7 +54,7 @@ export async function run(options: StudyOptions = {}): Promise<AdamWRun[]> {
   const { quick, digits, hidden } = await startStudy(options);
   const epochs = quick ? 10 : 20;
   const steps = epochs * Math.ceil(digits.train.n / 32);
-  const blank = blankPixels(digits.train.x, digits.train.n);
+  const blank = blankPixels(digits.train.x.pixels, digits.train.n);
 
   const setups: { name: string; optimizer: () => Optimizer; weightDecay: number; regularizer?: Regularizer }[] = [
     { name: 'Adam', optimizer: () => nn.optimizers.adam({ learningRate }), weightDecay: 0 },
@@ -117,7 +117,7 @@ export async function run(options: StudyOptions = {}): Promise<AdamWRun[]> {
 }
 
 /** For each of the 784 pixels: is it 0 in every one of the n images? */
-function blankPixels(x: Float32Array, n: number): boolean[] {
+function blankPixels(x: Uint8Array, n: number): boolean[] {
   const pixels = x.length / n;
   return Array.from({ length: pixels }, (_, p) => {
     for (let i = 0; i < n; i++) if (x[i * pixels + p] !== 0) return false;

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nn from 'wasmnn';
 import { renderSvg, type TopLevelSpec } from 'wasmnn/viz';
 
-export type Dataset = nn.data.Dataset;
+export type Dataset = nn.data.ImageDataset;
 export type Optimizer = nn.optimizers.Optimizer;
 export type Regularizer = nn.layers.Regularizer;
 export type Weight = nn.layers.Weight;

@@ -27,8 +27,8 @@ beforeAll(async () => {
 async function loadData(trainSize: number, testSize: number): Promise<{ xTrain: nn.Tensor; yTrain: nn.Tensor; xTest: nn.Tensor; yTest: nn.Tensor }> {
   const { train, test } = await nn.data.loadMnist({ trainSize, testSize, seed: 0 });
   return {
-    xTrain: nn.tensor(train.x, [train.n, 28, 28]), yTrain: nn.tensor(train.y),
-    xTest: nn.tensor(test.x, [test.n, 28, 28]), yTest: nn.tensor(test.y),
+    xTrain: nn.tensor(nn.data.pixelsToFloat32(train.x), [train.n, 28, 28]), yTrain: nn.tensor(train.y),
+    xTest: nn.tensor(nn.data.pixelsToFloat32(test.x), [test.n, 28, 28]), yTest: nn.tensor(test.y),
   };
 }
 

@@ -49,9 +49,9 @@ export async function loadStudyData(dataset: DatasetName, trainSize: number, see
 
 /** The first `n` rows as training, the rest as validation (the loader has shuffled them). */
 function splitOff(all: Dataset, n: number): { train: Dataset; validation: Dataset } {
-  const size = all.x.length / all.n;
+  const size = all.x.pixels.length / all.n;
   const part = (from: number, to: number): Dataset => ({
-    ...all, n: to - from, x: all.x.slice(from * size, to * size), y: all.y.slice(from, to),
+    ...all, n: to - from, x: { ...all.x, pixels: all.x.pixels.slice(from * size, to * size) }, y: all.y.slice(from, to),
   });
   return { train: part(0, n), validation: part(n, all.n) };
 }

@@ -199,6 +199,18 @@ export interface Kernels {
   /** True when every x[i], i < n, is finite (no NaN, no ±Infinity); true for n = 0. */
   allFinite(x: Storage, n: number): boolean;
 
+  // ---- input data -----------------------------------------------------------------------
+  /**
+   * Rows of bytes (pixels, as image files store them) gathered into float32 rows, scaled:
+   *   dst[r·cols + j] = fround(src[row_r·cols + j]·scale)     r < rows, j < cols
+   *   row_r = indices[start + r], or start + r when indices is null
+   * with the product taken in float64 and rounded once, so scale 1/255 gives exactly
+   * fround(v/255). src is host memory (the caller's Uint8Array), not a storage; every row
+   * named must lie inside it. This is how fit reads a data set of bytes one batch at a time,
+   * so the whole set is never converted to float32.
+   */
+  gatherScaled(src: Uint8Array, indices: Int32Array | null, start: number, rows: number, cols: number, scale: number, dst: Storage): void;
+
   // ---- optimizers and penalties ---------------------------------------------------------
   // Each update is fused: one pass over n values reads g and the state and writes the new
   // state and w. w, g and every state buffer must be distinct, non-overlapping storages.

@@ -216,6 +216,15 @@ export class ReferenceKernels implements Kernels {
     return true;
   }
 
+  // ---- input data -----------------------------------------------------------------------
+  gatherScaled(src: Uint8Array, indices: Int32Array | null, start: number, rows: number, cols: number, scale: number, dst: Storage): void {
+    const out = dst.view();
+    for (let r = 0; r < rows; r++) {
+      const row = indices === null ? start + r : indices[start + r];
+      for (let j = 0; j < cols; j++) out[r * cols + j] = src[row * cols + j] * scale; // float64 product, rounded on store
+    }
+  }
+
   // ---- optimizers and penalties ---------------------------------------------------------
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,

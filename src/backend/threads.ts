@@ -27,27 +27,39 @@ import { isNode } from './wasm-file.js';
 import { BROWSER_WORKER_SOURCE, CONTROL, MAX_BLOCKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
 
 /**
- * The smallest gemm, in flops (2·m·n·k), that is split across threads. Below it, waking the
- * workers and waiting for them costs more than the second core saves. Measured with
- * bench/threads-cutoff.ts (2 threads against 1, both builds): see bench/README.md, "Where
- * threads start to pay".
+ * The smallest gemm, in flops (2·m·n·k), that is split across threads: 4 Mflop, about 90 µs
+ * of one core's work at 45 GFLOP/s. Measured with bench/threads-cutoff.ts (bench/README.md,
+ * "Where threads start to pay"): a wake-up round trip (notify, wait, notify back) takes 9-10 µs
+ * at best and 12-13 µs in the median, so with a free second core a split of F flops saves
+ * F/(2·45 GFLOP/s) − 13 µs: nothing at 1 Mflop, 1.5× at 4 Mflop, and the split products of
+ * 65-268 Mflop measured 1.6-1.8×. When the second core is busy with another program, a split
+ * costs the calling thread 2-8% (fastest calls from 0.5 to 34 Mflop on the shared 2-core
+ * machine this was measured on, load 3.5); below 0.5 Mflop the wake-up alone costs 5-50%.
  */
 export const PARALLEL_MIN_FLOPS = 4_000_000;
 
-/** Blocks per thread: enough that a thread slow to start leaves little for the others to wait on. */
+/** Blocks per thread at most: enough that a thread slow to start leaves little for the others to wait on. */
 const BLOCKS_PER_THREAD = 4;
+
+/**
+ * Flops per block at least (when there are enough for a block per thread): each block packs
+ * all of the shorter operand again, and a worker must wake up to take it.
+ */
+const MIN_BLOCK_FLOPS = 4_000_000;
 
 /** At most this many threads by default, whatever the number of cores. */
 const DEFAULT_MAX_THREADS = 4;
 
 /**
- * The number of blocks gemmBlock cuts an m×n C into for `threads` threads: BLOCKS_PER_THREAD
- * per thread, but no more than there are register tiles along the longer side (tileRows for
- * rows, tileColumns for columns) and no more than MAX_BLOCKS.
+ * The number of blocks gemmBlock cuts an m×n×k product into for `threads` threads: one block
+ * per MIN_BLOCK_FLOPS, at least one per thread and at most BLOCKS_PER_THREAD per thread, but
+ * no more than there are register tiles along the longer side of C (tileRows for rows,
+ * tileColumns for columns) and no more than MAX_BLOCKS.
  */
-export function blockCount(m: number, n: number, tileRows: number, tileColumns: number, threads: number): number {
+export function blockCount(m: number, n: number, k: number, tileRows: number, tileColumns: number, threads: number): number {
   const tiles = m >= n ? Math.ceil(m / tileRows) : Math.ceil(n / tileColumns);
-  return Math.max(1, Math.min(tiles, threads * BLOCKS_PER_THREAD, MAX_BLOCKS));
+  const bySize = Math.min(Math.max(Math.floor((2 * m * n * k) / MIN_BLOCK_FLOPS), threads), threads * BLOCKS_PER_THREAD);
+  return Math.max(1, Math.min(tiles, bySize, MAX_BLOCKS));
 }
 
 /** The number of cores this program may use, or 1 where the platform does not say. */
@@ -124,10 +136,7 @@ function waitUntil(control: Int32Array, field: number, value: number, timeoutMs 
 /** How long stopping waits for idle workers to answer before it terminates them regardless. */
 const STOP_TIMEOUT_MS = 10_000;
 
-/**
- * @internal Not part of the published declarations: its constructor takes WebAssembly types,
- * which a Node-only TypeScript project does not have.
- */
+/** The worker threads that share each big gemm with the calling thread. */
 export class ThreadPool {
   /** The workers; the calling thread is the pool's first thread and is not in this list. */
   private workers: Thread[] = [];
@@ -138,9 +147,11 @@ export class ThreadPool {
   /** The last resize, so that resizes run one after another. */
   private resizing: Promise<void> = Promise.resolve();
 
+  // The compiled threads build (a WebAssembly.Module) and its shared WebAssembly.Memory, typed
+  // by what is used of them, so that the published declarations need no DOM lib.
   constructor(
-    private readonly module: WebAssembly.Module,
-    private readonly memory: WebAssembly.Memory,
+    private readonly module: unknown,
+    private readonly memory: { readonly buffer: ArrayBufferLike },
     private readonly space: PrivateMemory,
     private readonly workspaceBytes: number,
   ) {
@@ -190,7 +201,7 @@ export class ThreadPool {
     transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number,
   ): void {
     const control = this.control;
-    const blocks = blockCount(m, n, kernels.gemmTileRows(), kernels.gemmTileColumns(), this.threads);
+    const blocks = blockCount(m, n, k, kernels.gemmTileRows(), kernels.gemmTileColumns(), this.threads);
     this.job = this.job >= MAX_JOB ? 1 : this.job + 1; // never 0 (a new worker's start) or STOP
     const job = this.job;
     const at = CONTROL.args;

@@ -42,6 +42,7 @@ interface KernelExports extends GemmBlockExports {
   fill(x: number, value: number, n: number): void;
   copy(src: number, dst: number, n: number): void;
   allFinite(x: number, n: number): number;
+  bytesToFloats(src: number, dst: number, n: number, scale: number): void;
   sgdUpdate(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
   rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, biasCorrection1: number, biasCorrection2: number, weightDecay: number): void;
@@ -114,7 +115,7 @@ export class WasmKernels implements Kernels {
     const workspaceBytes = Math.max(16, exports.gemmWorkspaceBytes());
     this.workspace = this.allocator.alloc(workspaceBytes);
     this.pool = shared === null ? null : new ThreadPool(
-      shared.module as WebAssembly.Module, shared.memory as WebAssembly.Memory, this.allocator, workspaceBytes,
+      shared.module, shared.memory as { readonly buffer: ArrayBufferLike }, this.allocator, workspaceBytes,
     );
   }
 
@@ -240,6 +241,25 @@ export class WasmKernels implements Kernels {
 
   allFinite(x: Storage, n: number): boolean {
     return this.exports.allFinite(this.ptr(x), n) !== 0;
+  }
+
+  // ---- input data -----------------------------------------------------------------------
+  gatherScaled(src: Uint8Array, indices: Int32Array | null, start: number, rows: number, cols: number, scale: number, dst: Storage): void {
+    const n = rows * cols;
+    if (n === 0) return;
+    // The bytes go into the last quarter of dst's 4n bytes, then the kernel widens them in
+    // place, front to back (assembly/pixels.ts says why that is safe): no scratch buffer.
+    const out = this.ptr(dst), staged = out + 3 * n;
+    const bytes = new Uint8Array(this.memory.buffer, staged, n);
+    if (indices === null) {
+      bytes.set(src.subarray(start * cols, (start + rows) * cols));
+    } else {
+      for (let r = 0; r < rows; r++) {
+        const from = indices[start + r] * cols;
+        bytes.set(src.subarray(from, from + cols), r * cols);
+      }
+    }
+    this.exports.bytesToFloats(staged, out, n, scale);
   }
 
   // ---- optimizers and penalties ---------------------------------------------------------

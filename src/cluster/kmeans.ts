@@ -65,7 +65,7 @@ export interface KMeansOptions {
   tol?: number;
   /** Seed of the starts (default 0): the same seed on the same backend gives the same result. */
   seed?: number;
-  /** Shape [n, d] of x when x is a flat Float32Array (required then; checked otherwise). */
+  /** Shape [n, d] of x when x is flat (a Float32Array or Pixels: required then; checked otherwise). */
   shape?: readonly [number, number];
 }
 

@@ -5,13 +5,16 @@
  *   Tensor             shape [n, d]; a rank > 2 tensor [n, ...] has d = the product of the rest
  *   Float32Array       n·d values, with the shape [n, d] given (or d known, for predict)
  *   nested arrays      n rows, each d numbers (a nested row is flattened to its numbers)
+ *   Pixels             bytes and scale, as the loaders return images: read as a Float32Array
+ *                      of fround(v·scale), one float32 copy (k-means needs every row at once)
  */
 
 import { Tensor, sizeOf, type NestedArray } from '../tensor.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkPixels, isPixels, pixelsToFloat32, type Pixels } from '../data/pixels.js';
 
 /** What `kmeans` and `predict` take as x. */
-export type ClusterInput = Tensor | Float32Array | NestedArray[];
+export type ClusterInput = Tensor | Float32Array | NestedArray[] | Pixels;
 
 /**
  * n rows of d features. `values()` may return the caller's own array (read it, never write
@@ -27,7 +30,9 @@ export interface RowData {
  * Reads `x` as rows. `shape` ([n, d]) is required for a Float32Array unless `features` (d)
  * is known; for a Tensor or nested arrays it must match when given.
  */
-export function toRows(x: ClusterInput, where: string, shape?: readonly number[], features?: number): RowData {
+export function toRows(input: ClusterInput, where: string, shape?: readonly number[], features?: number): RowData {
+  if (isPixels(input)) checkPixels(input, where);
+  const x = isPixels(input) ? pixelsToFloat32(input) : input;
   if (shape !== undefined && !(Array.isArray(shape) && shape.length === 2 && shape.every((s) => Number.isInteger(s) && s >= 0))) {
     throw new ShapeError(`${where}: shape must be [n, d] with non-negative integers, got ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`);
   }
@@ -37,13 +42,13 @@ export function toRows(x: ClusterInput, where: string, shape?: readonly number[]
     rows = { values: () => x.data, n: x.shape[0], d: sizeOf(x.shape.slice(1)) };
   } else if (x instanceof Float32Array) {
     const d = shape?.[1] ?? features;
-    if (d === undefined) throw new ShapeError(`${where}: a Float32Array needs its shape: pass shape: [n, d] (got ${x.length} values and no shape)`);
+    if (d === undefined) throw new ShapeError(`${where}: flat data (a Float32Array or Pixels) needs its shape: pass shape: [n, d] (got ${x.length} values and no shape)`);
     if (d === 0 ? x.length !== 0 : x.length % d !== 0) throw new ShapeError(`${where}: ${x.length} values do not form rows of ${d} features`);
     rows = { values: () => x, n: d === 0 ? 0 : x.length / d, d };
   } else if (Array.isArray(x)) {
     rows = nestedRows(x, where);
   } else {
-    throw new ValueError(`${where}: expected a Tensor, a Float32Array or nested arrays, got ${x === null ? 'null' : typeof x}`);
+    throw new ValueError(`${where}: expected a Tensor, a Float32Array, Pixels or nested arrays, got ${x === null ? 'null' : typeof x}`);
   }
   if (shape !== undefined && (shape[0] !== rows.n || shape[1] !== rows.d)) {
     throw new ShapeError(`${where}: shape ${formatShape(shape)} does not match the data, which holds ${rows.n} rows of ${rows.d} features`);

@@ -5,7 +5,7 @@
  * alike), so a dense network has more room to overfit.
  *
  *   const { train, test, classNames } = await nn.data.loadFashionMnist({ trainSize: 5000, seed: 1 });
- *   model.fit(train.x, train.y, ...)     // x: n×784 floats in [0, 1], y: n labels 0..9
+ *   model.fit(train.x, train.y, ...)     // x: { pixels: n×784 bytes, scale: 1/255 }, y: n labels 0..9
  *   classNames[train.y[0]]               // 'Ankle boot', ...
  *
  * The files are the four gzip IDX files in /usr/share/datasets/fashion-mnist, where Debian's
@@ -14,7 +14,7 @@
 
 import { checkOptions } from '../options.js';
 import { IDX_FILE_NAMES, loadIdxQuadruple } from './idx-dataset.js';
-import type { Dataset } from './dataset.js';
+import type { ImageDataset } from './dataset.js';
 
 /** The class names, indexed by label. */
 export const FASHION_MNIST_CLASS_NAMES: readonly string[] = Object.freeze([
@@ -37,8 +37,8 @@ export interface FashionMnistOptions {
 
 /** The training and test parts, as loadMnist returns them, plus the name of each class. */
 export interface FashionMnist {
-  train: Dataset;
-  test: Dataset;
+  train: ImageDataset;
+  test: ImageDataset;
   classNames: string[];
 }
 

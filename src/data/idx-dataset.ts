@@ -9,15 +9,15 @@
  * each plain or gzip (the same name plus `.gz`). The files are read with readIdx, checked to
  * agree with each other, and each part subset as every loader subsets (dataset.ts): the first
  * trainSize of a seeded permutation of the training file, then the first testSize of one of
- * the test file. Pixels become floats v/255. Node only: in a browser, fetch the files and
- * pass their bytes to readIdx.
+ * the test file. Pixels stay bytes, with scale 1/255 (Pixels). Node only: in a browser, fetch
+ * the files and pass their bytes to readIdx.
  */
 
 import { Random } from '../random.js';
 import { ConfigError, DataError, ValueError, formatShape } from '../errors.js';
 import { requireInteger } from '../arguments.js';
 import { readIdxWith, gunzipNode, type Idx } from './idx.js';
-import { shuffledIndices, takeRows, type Dataset } from './dataset.js';
+import { shuffledIndices, takeRowsInPlace, type ImageDataset } from './dataset.js';
 
 /** The four standard file names, without the optional `.gz`. */
 export const IDX_FILE_NAMES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
@@ -44,7 +44,7 @@ export interface IdxSetSource {
 }
 
 /** Reads, checks and subsets the four files in `options.dir`. */
-export async function loadIdxQuadruple(options: IdxSetOptions, source: IdxSetSource): Promise<{ train: Dataset; test: Dataset }> {
+export async function loadIdxQuadruple(options: IdxSetOptions, source: IdxSetSource): Promise<{ train: ImageDataset; test: ImageDataset }> {
   const { caller } = source;
   const { dir, trainSize, testSize, seed = 0 } = options;
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`${caller}: dir must be a directory path, got ${dir === '' ? 'an empty string' : typeof dir}`);
@@ -90,7 +90,7 @@ async function findFiles(dir: string, source: IdxSetSource): Promise<string[]> {
 }
 
 /** One part (train or test): its images and labels checked against each other, then subset. */
-async function loadPart(imagesPath: string, labelsPath: string, size: number | undefined, sizeName: string, random: Random, source: IdxSetSource): Promise<Dataset> {
+async function loadPart(imagesPath: string, labelsPath: string, size: number | undefined, sizeName: string, random: Random, source: IdxSetSource): Promise<ImageDataset> {
   const { caller, numClasses } = source;
   const labels = await readFile(labelsPath, caller);
   if (!(labels.data instanceof Uint8Array) || labels.shape.length !== 1) {
@@ -104,8 +104,8 @@ async function loadPart(imagesPath: string, labelsPath: string, size: number | u
     throw new DataError(`${caller}: ${imagesPath}: expected uint8 images of shape [${n}, height, width] to match the ${n} labels of ${labelsPath}, found ${images.data.constructor.name} of shape ${formatShape(images.shape)}`);
   }
   if (size !== undefined && size > n) throw new ValueError(`${caller}: ${sizeName} must be an integer in [0, ${n}] (the samples in ${imagesPath}), got ${size}`);
-  const order = shuffledIndices(n, random).subarray(0, size ?? n);
-  return takeRows(images.data, labels.data, order, images.shape.slice(1), numClasses);
+  // The decoded images are ours alone: reorder them in place rather than copy them.
+  return takeRowsInPlace(images.data, labels.data, shuffledIndices(n, random), size ?? n, images.shape.slice(1), numClasses);
 }
 
 async function readFile(path: string, caller: string): Promise<Idx> {

@@ -1,5 +1,6 @@
 /** Data: datasets that load offline, the IDX reader, synthetic sets, splits, k-fold, one-hot encoding. */
-export { loadMnist, MNIST_SIZE, type Dataset, type MnistOptions } from './mnist.js';
+export { loadMnist, MNIST_SIZE, type Dataset, type ImageDataset, type MnistOptions } from './mnist.js';
+export { BYTE_SCALE, pixelsToFloat32, type Pixels } from './pixels.js';
 export { loadFashionMnist, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DIR, type FashionMnist, type FashionMnistOptions } from './fashion-mnist.js';
 export { readIdx, MAX_IDX_RANK, MAX_IDX_DATA_BYTES, type Idx, type IdxData } from './idx.js';
 export * as synthetic from './synthetic.js';

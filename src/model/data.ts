@@ -1,19 +1,26 @@
 /**
- * Turning user data (Tensors, Float32Arrays, nested arrays) into row matrices for training,
- * and checking it first: shapes against the model, NaN/Infinity, labels against the loss.
- * Every problem is a typed error naming the argument, what was expected and what was found.
+ * Turning user data (Tensors, Float32Arrays, nested arrays, Pixels) into row matrices for
+ * training, and checking it first: shapes against the model, NaN/Infinity, labels against
+ * the loss. Every problem is a typed error naming the argument, what was expected and what
+ * was found. Rows are copied into the model's batch buffers one batch at a time (gatherRows).
  */
 
 import { sizeOf, type TensorLike } from '../tensor.js';
 import { readValues, type ShapedValues } from '../data/rows.js';
-import type { Storage } from '../backend/kernels.js';
+import { checkPixels, isPixels, type Pixels } from '../data/pixels.js';
+import type { Kernels, Storage } from '../backend/kernels.js';
 import type { LossName } from '../losses.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 
+/** What a model takes as inputs: float data, or bytes with their scale. */
+export type ModelInput = TensorLike | Pixels;
+
 /** Rows [offset, offset + rows) of a row-major matrix with `cols` values per row. */
 export interface RowMatrix {
-  /** Current values (for a Tensor, its live view: re-read after allocations). */
+  /** Current values (for a Tensor, its live view: re-read after allocations). Unused with `pixels`. */
   values(): Float32Array;
+  /** For bytes: the bytes and their scale, converted batch by batch; null for float data. */
+  pixels: Pixels | null;
   offset: number;
   rows: number;
   cols: number;
@@ -31,12 +38,22 @@ function assertFinite(values: Float32Array, argument: string, cols: number): voi
 }
 
 /**
- * Model inputs, read by `readValues`: n samples of `inputShape`. A flat Float32Array or
- * number[] is accepted when its length is a multiple of the sample size.
+ * Model inputs, read by `readValues`, or Pixels: n samples of `inputShape`. A flat
+ * Float32Array or number[], or Pixels, is accepted when its length is a multiple of the
+ * sample size.
  */
-export function toInputs(data: ShapedValues, inputShape: number[], argument: string, layerName: string): RowMatrix {
-  const { shape, values } = data;
+export function toInputs(data: ShapedValues | Pixels, inputShape: number[], argument: string, layerName: string): RowMatrix {
   const cols = sizeOf(inputShape);
+  if (isPixels(data)) {
+    checkPixels(data, argument);
+    const length = data.pixels.length;
+    if (cols === 0 || length % cols !== 0) {
+      throw new ShapeError(`${layerName}: expected input of shape ${formatShape([null, ...inputShape])}, got ${argument} of ${length} pixels, not a multiple of ${cols}`);
+    }
+    const noFloats = (): Float32Array => new Float32Array(0);
+    return { values: noFloats, pixels: data, offset: 0, rows: length / cols, cols, rowShape: [...inputShape] };
+  }
+  const { shape, values } = data;
   let rows: number;
   const sampleShape = shape.slice(1);
   if (shape.length === 1) {
@@ -50,7 +67,7 @@ export function toInputs(data: ShapedValues, inputShape: number[], argument: str
   } else {
     throw new ShapeError(`${layerName}: expected input of shape ${formatShape([null, ...inputShape])}, got ${argument} of shape ${formatShape([null, ...sampleShape])}`);
   }
-  const matrix: RowMatrix = { values, offset: 0, rows, cols, rowShape: [...inputShape] };
+  const matrix: RowMatrix = { values, pixels: null, offset: 0, rows, cols, rowShape: [...inputShape] };
   assertFinite(values(), argument, cols);
   return matrix;
 }
@@ -78,7 +95,7 @@ export function toTargets(data: TensorLike, loss: LossName, outputSize: number, 
         throw new ValueError(`${argument}: label ${label} at sample ${i} is not an integer in [0, ${outputSize - 1}] (the model has ${outputSize} output units)`);
       }
     }
-    return { values, offset: 0, rows, cols: 1, rowShape: [] };
+    return { values, pixels: null, offset: 0, rows, cols: 1, rowShape: [] };
   }
   const expectsOneHot = loss === 'categoricalCrossentropy';
   const cols = shape.length === 1 && outputSize === 1 ? 1 : sampleSize;
@@ -97,7 +114,7 @@ export function toTargets(data: TensorLike, loss: LossName, outputSize: number, 
       }
     }
   }
-  return { values, offset: 0, rows: effectiveRows, cols, rowShape: [outputSize] };
+  return { values, pixels: null, offset: 0, rows: effectiveRows, cols, rowShape: [outputSize] };
 }
 
 /** Rows [start, start + count) of a matrix, without copying. */
@@ -105,8 +122,16 @@ export function sliceRows(m: RowMatrix, start: number, count: number): RowMatrix
   return { ...m, offset: m.offset + start, rows: count };
 }
 
-/** dst rows 0..count-1 = m rows indices[start .. start+count) (or rows start.. when no indices). */
-export function gatherRows(m: RowMatrix, indices: Int32Array | null, start: number, count: number, dst: Storage): void {
+/**
+ * dst rows 0..count-1 = m rows indices[start .. start+count) (or rows start.. when no
+ * indices). Bytes become floats here, by the kernel that gathers and scales them.
+ */
+export function gatherRows(kernels: Kernels, m: RowMatrix, indices: Int32Array | null, start: number, count: number, dst: Storage): void {
+  if (m.pixels !== null) {
+    const { pixels, scale } = m.pixels;
+    kernels.gatherScaled(m.offset === 0 ? pixels : pixels.subarray(m.offset * m.cols), indices, start, count, m.cols, scale, dst);
+    return;
+  }
   const src = m.values(), out = dst.view(), cols = m.cols;
   if (indices === null) {
     const from = (m.offset + start) * cols;

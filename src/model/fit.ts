@@ -132,8 +132,8 @@ async function trainEpoch(run: FitRun, data: FitData, settings: FitSettings, cal
     const rows = Math.min(batchSize, samples - start);
     const x = buffers.get('x', rows, inputs.cols);
     const t = buffers.get('t', rows, targets.cols);
-    gatherRows(inputs, order, start, rows, x.storage);
-    gatherRows(targets, order, start, rows, t.storage);
+    gatherRows(network.kernels, inputs, order, start, rows, x.storage);
+    gatherRows(network.kernels, targets, order, start, rows, t.storage);
     const result = trainStep(network, x, t, buffers.get('grad', rows, network.layers[network.layers.length - 1].outputSize));
     if (result.nonFinite !== null) {
       const message = `fit: training stopped at epoch ${epoch + 1}, batch ${step + 1}: ${result.nonFinite}. The model is as it was after the last finite step (weights, batch-norm statistics and optimizer state); try a smaller learning rate or check the data.`;

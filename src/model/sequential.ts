@@ -32,8 +32,9 @@ import type { History } from '../callbacks/history.js';
 import { ConfigError, DisposedError, ShapeError, ValueError, formatShape } from '../errors.js';
 import { requireInteger } from '../arguments.js';
 import { checkOptions, describe } from '../options.js';
-import { gatherRows, sliceRows, toInputs, toTargets, type RowMatrix } from './data.js';
+import { gatherRows, sliceRows, toInputs, toTargets, type ModelInput, type RowMatrix } from './data.js';
 import { readValues } from '../data/rows.js';
+import { isPixels } from '../data/pixels.js';
 import { fitLoop, fitSettings, type FitData } from './fit.js';
 import { SampleOrder, type ShuffleRecord } from './sample-order.js';
 import { fusedOutputLayer, ownerName, penaltyOf, type Network } from './train-step.js';
@@ -74,8 +75,8 @@ export interface FitOptions {
    * samples, taken before shuffling (so shuffled or sorted data matters). Default 0.
    */
   validationSplit?: number;
-  /** [x, y] to validate on after each epoch; takes precedence over validationSplit. */
-  validationData?: [TensorLike, TensorLike];
+  /** [x, y] to validate on after each epoch (x may be Pixels); takes precedence over validationSplit. */
+  validationData?: [ModelInput, TensorLike];
   /** Shuffle the training samples before each epoch (default true; seeded by the model seed). */
   shuffle?: boolean;
   /** Callback objects (see callbacks/callback.ts). */
@@ -381,9 +382,10 @@ export class Sequential implements TrainingModel {
 
   /**
    * Trains for `epochs` epochs of minibatch steps and returns the History. Async: it yields
-   * to the event loop between batches so a browser page stays responsive.
+   * to the event loop between batches so a browser page stays responsive. x is float data, or
+   * Pixels (bytes and a scale), which are converted to float32 one batch at a time.
    */
-  async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
+  async fit(x: ModelInput, y: TensorLike, options: FitOptions = {}): Promise<History> {
     this.assertLive('fit');
     const compiled = this.requireCompiled();
     if (this.training) throw new ConfigError('fit: this model is already training');
@@ -437,7 +439,7 @@ export class Sequential implements TrainingModel {
     );
   }
   /** Training rows and validation rows: explicit, or the last fraction before shuffling (Keras). */
-  private fitData(x: TensorLike, y: TensorLike, validationData: FitOptions['validationData'], validationSplit: number): FitData {
+  private fitData(x: ModelInput, y: TensorLike, validationData: FitOptions['validationData'], validationSplit: number): FitData {
     let inputs = this.inputRows(x, 'x', 'fit');
     let targets = this.targetRows(y, 'y');
     if (inputs.rows !== targets.rows) {
@@ -471,7 +473,7 @@ export class Sequential implements TrainingModel {
   // ---- inference --------------------------------------------------------------------------
 
   /** Loss (with penalties, as Keras reports it) and metrics over a dataset, in inference mode. */
-  evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): EvaluationResult {
+  evaluate(x: ModelInput, y: TensorLike, options: EvaluateOptions = {}): EvaluationResult {
     this.assertLive('evaluate');
     this.requireCompiled();
     checkOptions<EvaluateOptions>('evaluate', options, { batchSize: 'number' });
@@ -502,7 +504,7 @@ export class Sequential implements TrainingModel {
       const rows = Math.min(batchSize, inputs.rows - start);
       const output = this.forwardRows(inputs, start, rows);
       const t = this.buffers.get('t', rows, targets.cols);
-      gatherRows(targets, null, start, rows, t.storage);
+      gatherRows(k, targets, null, start, rows, t.storage);
       lossSum += computeLoss(k, loss, { output, logits: fused?.logits() ?? null, targets: t, grad: null });
       totals.add(output, t);
     }
@@ -514,7 +516,7 @@ export class Sequential implements TrainingModel {
   }
 
   /** Outputs for x, in inference mode: a Tensor [n, ...outputShape]. */
-  predict(x: TensorLike, options: EvaluateOptions = {}): Tensor {
+  predict(x: ModelInput, options: EvaluateOptions = {}): Tensor {
     this.assertLive('predict');
     this.requireLayers();
     checkOptions<EvaluateOptions>('predict', options, { batchSize: 'number' });
@@ -533,19 +535,23 @@ export class Sequential implements TrainingModel {
   /** Inference forward of rows [start, start + rows). */
   private forwardRows(inputs: RowMatrix, start: number, rows: number): Batch {
     const x = this.buffers.get('x', rows, inputs.cols);
-    gatherRows(inputs, null, start, rows, x.storage);
+    gatherRows(this.kernels, inputs, null, start, rows, x.storage);
     let a: Batch = x;
     for (const layer of this.layers) a = layer.forward(a, false);
     return a;
   }
 
-  /** x as rows of samples. An unbuilt model is built here for the shape of x's samples. */
-  private inputRows(x: TensorLike, argument: string, where: string): RowMatrix {
-    const data = readValues(x, argument);
+  /**
+   * x as rows of samples. An unbuilt model is built here for the shape of x's samples; Pixels
+   * are flat bytes and do not show that shape, so they need a built model.
+   */
+  private inputRows(x: ModelInput, argument: string, where: string): RowMatrix {
+    const data = isPixels(x) ? x : readValues(x, argument);
     if (!this.built) {
-      if (data.shape.length < 2) {
+      if (isPixels(data) || data.shape.length < 2) {
+        const what = isPixels(data) ? `Pixels (${data.pixels.length} flat bytes)` : `of shape ${formatShape(data.shape)}`;
         throw new ShapeError(
-          `${where}: the model is not built yet (its first layer has no inputShape), and ${argument} of shape ${formatShape(data.shape)} ` +
+          `${where}: the model is not built yet (its first layer has no inputShape), and ${argument} ${what} ` +
             `does not show the shape of one sample; pass ${argument} as [samples, ...features] (a Tensor or nested arrays), or call model.build([null, ...inputShape]) first`,
         );
       }

@@ -224,6 +224,23 @@ describe.each(BACKENDS)('kmeans on $name (relaxed $relaxed)', (backend) => {
     t.dispose();
   });
 
+  it('accepts Pixels as the loaders return images: the same result as their floats fround(v·scale)', () => {
+    const random = new Random(4);
+    // Three groups of 6-pixel rows around bytes 30, 130 and 230.
+    const pixels = Uint8Array.from({ length: 60 * 6 }, (_, i) => 30 + 100 * (Math.floor(i / 6) % 3) + Math.floor(random.next() * 20));
+    const x = { pixels, scale: 1 / 255 };
+    const fromPixels = nn.cluster.kmeans(x, { k: 3, seed: 2, shape: [60, 6] });
+    const fromFloats = nn.cluster.kmeans(Float32Array.from(pixels, (v) => v / 255), { k: 3, seed: 2, shape: [60, 6] });
+    expect(Array.from(fromPixels.labels)).toEqual(Array.from(fromFloats.labels));
+    expect(Array.from(fromPixels.centroids.data)).toEqual(Array.from(fromFloats.centroids.data));
+    expect(new Set(fromPixels.labels).size).toBe(3);
+    expect(Array.from(fromPixels.predict(x))).toEqual(Array.from(fromPixels.labels));
+    expect(() => nn.cluster.kmeans(x, { k: 3 })).toThrow(/kmeans: x: flat data \(a Float32Array or Pixels\) needs its shape: pass shape: \[n, d\] \(got 360 values/);
+    expect(() => nn.cluster.kmeans({ pixels, scale: Number.NaN }, { k: 3, shape: [60, 6] })).toThrow(/kmeans: x: scale must be a finite number/);
+    fromPixels.centroids.dispose();
+    fromFloats.centroids.dispose();
+  });
+
   it('re-seeds an empty cluster instead of leaving it empty', () => {
     // Ten identical rows: 'random' init often picks two of them, whose centroids tie, so
     // every row goes to the lower one and the other cluster is empty.

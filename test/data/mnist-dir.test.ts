@@ -17,29 +17,30 @@ afterAll(() => {
 });
 
 /** Checks each sample of `part` against writeQuadruple's pattern: pixel 0 = label, pixel 1 = index, pixel k = (index + k) mod 256. */
-function expectPaired(part: nn.data.Dataset, n: number, offset: number): number[] {
+function expectPaired(part: nn.data.ImageDataset, n: number, offset: number): number[] {
   const size = part.sampleShape[0] * part.sampleShape[1];
   const indices: number[] = [];
   for (let i = 0; i < part.n; i++) {
-    const pixel = (k: number): number => Math.round(part.x[i * size + k] * 255);
+    const pixel = (k: number): number => part.x.pixels[i * size + k];
     const index = pixel(1);
     indices.push(index);
     expect(index).toBeLessThan(n);
     expect(part.y[i]).toBe((index * 7 + offset) % 10);
     expect(pixel(0)).toBe(part.y[i]);
-    for (let k = 2; k < size; k++) expect(part.x[i * size + k]).toBe(Math.fround(((index + k) % 256) / 255));
+    for (let k = 2; k < size; k++) expect(pixel(k)).toBe((index + k) % 256);
   }
   return indices;
 }
 
 describe('loadMnist({ dir }): the four MNIST IDX files, through readIdx', () => {
-  it('reads every sample of plain and gzip files by default, pixels v/255, labels paired with their images', async () => {
+  it('reads every sample of plain and gzip files by default, pixels as bytes with scale 1/255, labels paired with their images', async () => {
     const dir = quadrupleDir(40, 12, 5, 4);
     const { train, test } = await nn.data.loadMnist({ dir });
     expect([train.n, test.n]).toEqual([40, 12]);
-    expect(train.x).toBeInstanceOf(Float32Array);
+    expect(train.x.pixels).toBeInstanceOf(Uint8Array);
+    expect(train.x.scale).toBe(1 / 255);
     expect(train.y).toBeInstanceOf(Float32Array);
-    expect(train.x.length).toBe(40 * 20);
+    expect(train.x.pixels.length).toBe(40 * 20);
     expect(train.sampleShape).toEqual([5, 4]);
     expect(test.numClasses).toBe(10);
     // Every sample once, in a seeded order.
@@ -51,7 +52,7 @@ describe('loadMnist({ dir }): the four MNIST IDX files, through readIdx', () => 
     const dir = quadrupleDir(50, 20, 3, 3, [false, true, false, true]);
     const full = await nn.data.loadMnist({ dir, seed: 4 });
     const part = await nn.data.loadMnist({ dir, trainSize: 10, testSize: 5, seed: 4 });
-    expect(part.train.x).toEqual(full.train.x.subarray(0, 10 * 9));
+    expect(part.train.x.pixels).toEqual(full.train.x.pixels.subarray(0, 10 * 9));
     expect(part.test.y).toEqual(full.test.y.subarray(0, 5));
     const again = await nn.data.loadMnist({ dir, trainSize: 10, testSize: 5, seed: 4 });
     expect(again.train.x).toEqual(part.train.x);

@@ -127,6 +127,23 @@ describe('deferred build', () => {
     model.dispose();
   });
 
+  it('Pixels (flat bytes) do not show a sample shape either: refused until model.build, then trained', async () => {
+    const model = mlp(undefined);
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const x = { pixels: Uint8Array.from({ length: 4 * 12 }, (_, i) => (i * 37) % 256), scale: 1 / 255 };
+    await expect(model.fit(x, [0, 1, 2, 3], { verbose: 0 })).rejects.toThrow(nn.ShapeError);
+    await expect(model.fit(x, [0, 1, 2, 3], { verbose: 0 })).rejects.toThrow(/fit: the model is not built yet .* x Pixels \(48 flat bytes\) does not show the shape of one sample.*model\.build/);
+    expect(() => model.predict(x)).toThrow(/predict: the model is not built yet/);
+    expect(model.built).toBe(false);
+    model.build([null, 12]);
+    const history = await model.fit(x, [0, 1, 2, 3], { epochs: 1, batchSize: 2, verbose: 0 });
+    expect(Number.isFinite(history.history.loss[0])).toBe(true);
+    const out = model.predict(x);
+    expect(out.shape).toEqual([4, 10]);
+    out.dispose();
+    model.dispose();
+  });
+
   it('a build that fails part way frees what it made and can be retried', () => {
     const start = nn.memoryStats().bytesInUse;
     // Dense(8) builds, then Dense(2²⁸) cannot: its kernel does not fit in 4 GiB.

