@@ -47,7 +47,7 @@ export async function setBackend(name: BackendName, options: WasmOptions = {}): 
 }
 
 export interface ReadyOptions {
-  /** Threads that share each big gemm (default: the cores, at most 4, where threads can run). */
+  /** Threads that share each big gemm, where threads can run (default 1 for now: see defaultThreadCount). */
   threads?: number;
 }
 
