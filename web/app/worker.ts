@@ -32,8 +32,8 @@ const scope = self as unknown as {
  */
 async function startBackend(): Promise<BackendReport> {
   const isolated = scope.crossOriginIsolated === true;
-  // The default thread count: the cores (at most 4) where the page is cross-origin isolated,
-  // else one thread (wasmnn says so once).
+  // One thread by default (threads are opt-in in wasmnn for now); where the page is
+  // cross-origin isolated, `nn.ready({ threads: 2 })` here would share big gemms with a worker.
   await nn.ready();
   const info = nn.getBackendInfo();
   return { name: info.name, relaxed: info.relaxed, isolated, threads: info.threads };
