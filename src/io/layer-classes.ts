@@ -8,7 +8,7 @@
  * (activity_regularizer: null, noise_shape: null, axis: -1 for batch normalization).
  */
 
-import { Activation, BatchNormalization, Dense, Dropout, Flatten, type Layer, type LayerArgs } from '../layers/index.js';
+import { Activation, BatchNormalization, Dense, Dropout, ELU, Flatten, LeakyReLU, type Layer, type LayerArgs } from '../layers/index.js';
 import { ones, zeros, type Initializer } from '../initializers.js';
 import { sizeOf } from '../tensor.js';
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
@@ -112,6 +112,20 @@ layerClasses.register('Activation', (r) => {
   const args = { ...readLayerArgs(r), activation: r.string('activation') };
   r.done();
   return new Activation(args);
+});
+
+// LeakyReLU and ELU: activations with their own α, as TensorFlow.js and Keras 2 name it
+// (Keras 3 calls LeakyReLU's α negative_slope).
+layerClasses.register('LeakyReLU', (r) => {
+  const args = { ...readLayerArgs(r), alpha: r.number('alpha', 0.3) };
+  r.done();
+  return new LeakyReLU(args);
+});
+
+layerClasses.register('ELU', (r) => {
+  const args = { ...readLayerArgs(r), alpha: r.number('alpha', 1) };
+  r.done();
+  return new ELU(args);
 });
 
 layerClasses.register('Flatten', (r) => {

@@ -112,7 +112,9 @@ export abstract class AlphaActivation extends Activation {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { name: this.name, alpha: this.alpha };
+    // The layer's class says which activation it is: Keras's config holds α, not a name.
+    const { activation: _activation, ...base } = super.getConfig();
+    return { ...base, alpha: this.alpha };
   }
 }
 

@@ -194,7 +194,7 @@ describe('what wasmnn cannot read is a ConfigError naming it', () => {
   const readLayer = (className: string, config: Record<string, unknown>) => () => layerClasses.fromConfig({ class_name: className, config }, 'layer 1', 'keras');
   it('an unsupported layer class, listing the supported ones', () => {
     expect(readLayer('Conv2D', { filters: 3 })).toThrow(ConfigError);
-    expect(readLayer('Conv2D', { filters: 3 })).toThrow(/layer 1: unsupported layer class "Conv2D"; wasmnn reads Dense, Activation, Flatten, Dropout, BatchNormalization/);
+    expect(readLayer('Conv2D', { filters: 3 })).toThrow(/layer 1: unsupported layer class "Conv2D"; wasmnn reads Dense, Activation, LeakyReLU, ELU, Flatten, Dropout, BatchNormalization/);
   });
   it('an option wasmnn does not implement, or implements at another value', () => {
     expect(readLayer('Dense', { units: 2, kernel_constraint: { class_name: 'MaxNorm', config: {} } })).toThrow(/Dense \(layer 1\): option 'kernel_constraint' = \{"class_name":"MaxNorm","config":\{\}\} is not supported; wasmnn implements only null/);
