@@ -47,7 +47,7 @@ export async function setBackend(name: BackendName, options: WasmOptions = {}): 
 }
 
 export interface ReadyOptions {
-  /** Threads that share each big gemm, where threads can run (default 1 for now: see defaultThreadCount). */
+  /** Threads that share each big gemm, where threads can run (default: the cores, at most 4). */
   threads?: number;
 }
 

@@ -19,14 +19,16 @@
 export const CONTROL = {
   /** Job number, stored last by the main thread when it posts a gemm; workers wait on it. */
   job: 0,
-  /** job·256 + the next unclaimed block: a claim is a compare-exchange that adds 1. */
+  /**
+   * The claim word: job · 2^14 + blocks · 2^7 + the next unclaimed block (see `CLAIM`). A claim
+   * is a compare-exchange that adds 1.
+   */
   claim: 1,
-  /** Blocks computed so far; the main thread waits until it reaches `blocks`. */
+  /** Blocks computed so far; the main thread waits until it reaches the job's block count. */
   completed: 2,
   /** 1 when a block threw (a trap; the worker prints the error). */
   failed: 3,
-  /** Blocks C is cut into for this job (gemmBlock's `blocks`). */
-  blocks: 4,
+  /** (4 is unused: the job's block count is in the claim word.) */
   /** gemmBlock's first nine arguments: transA, transB, m, n, k, a, b, c, accumulate. */
   args: 5,
   /** Workers that have seen STOP and will not touch the block again. */
@@ -38,11 +40,27 @@ export const CONTROL = {
 /** A job number that tells every worker to return. */
 export const STOP = -1;
 
-/** Job numbers stay below 2^23, so that job·256 + block fits an Int32. */
-export const MAX_JOB = 0x7fffff;
+/**
+ * How the claim word packs a job: its number, its block count and the next unclaimed block.
+ * The block count must travel in the same word. A thread that read the word of a finished
+ * job, and then read a separate block count already rewritten for the next job, could claim
+ * a block past the old job's end in the moment before the new claim word is stored: it would
+ * compute part of the new job with a stale block number and count it as completed, and the
+ * main thread would then wait for a count it never sees. With one word, a claim is checked
+ * against its own job's block count, and the compare-exchange fails once the word has moved on.
+ */
+export const CLAIM = { jobShift: 14, blocksShift: 7, mask: 0x7f } as const;
 
-/** Blocks per job stay below 256 minus a claim per thread (a claim past the end still adds 1). */
+/** Job numbers stay below 2^17, so that the claim word fits a positive Int32. */
+export const MAX_JOB = (1 << 17) - 1;
+
+/** Blocks per job, at most: the block count and the next block each fit CLAIM.mask. */
 export const MAX_BLOCKS = 64;
+
+/** The claim word that opens `job` cut into `blocks` blocks (none claimed yet). */
+export function claimWord(job: number, blocks: number): number {
+  return (job << CLAIM.jobShift) | (blocks << CLAIM.blocksShift);
+}
 
 /** What the main thread hands a new worker. */
 export interface WorkerStart {
@@ -56,13 +74,13 @@ export interface WorkerStart {
   work: number;
 }
 
-/** `claimBlocks` as source; threads.ts runs the same loop on the main thread. */
-const CLAIM_BLOCKS = `function claimBlocks(control, job, gemmBlock, work) {
-  const C = ${JSON.stringify(CONTROL)};
+/** `claimBlocks` as source (exported for its test); threads.ts runs the same loop on the main thread. */
+export const CLAIM_BLOCKS = `function claimBlocks(control, job, gemmBlock, work) {
+  const C = ${JSON.stringify(CONTROL)}, W = ${JSON.stringify(CLAIM)};
   for (;;) {
     const word = Atomics.load(control, C.claim);
-    if (word >>> 8 !== job) return; // a newer job: this one is done
-    const block = word & 0xff, blocks = control[C.blocks];
+    if (word >>> W.jobShift !== job) return; // a newer job: this one is done
+    const block = word & W.mask, blocks = (word >>> W.blocksShift) & W.mask; // this job's count, from the same word
     if (block >= blocks) return; // every block is taken
     if (Atomics.compareExchange(control, C.claim, word, word + 1) !== word) continue; // another thread took it
     // The block is ours. The job's arguments stay put until every block is completed.

@@ -24,7 +24,7 @@
 
 import { BackendError, ConfigError } from '../errors.js';
 import { isNode } from './wasm-file.js';
-import { BROWSER_WORKER_SOURCE, CONTROL, MAX_BLOCKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
+import { BROWSER_WORKER_SOURCE, CLAIM, CONTROL, claimWord, MAX_BLOCKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
 
 /**
  * The smallest gemm, in flops (2·m·n·k), that is split across threads: 4 Mflop, about 90 µs
@@ -60,18 +60,21 @@ export function blockCount(m: number, n: number, k: number, tileRows: number, ti
 }
 
 /**
- * The default number of threads: one, for now. `ready({ threads })` or `setThreads(n)` turns
- * the workers on. The intended default is the cores, at most 4 (`os.availableParallelism()`
- * in Node, `navigator.hardwareConcurrency` in browsers). But one run of the end-to-end suite
- * on a loaded machine hung, with the main thread asleep in the gemm's wait for a worker's
- * block; until that is understood, threads are opt-in, and so long a wait is an error rather
- * than a hang (`BLOCK_TIMEOUT_MS`).
+ * The default number of threads: the cores, at most 4 (`os.availableParallelism()` in Node,
+ * `navigator.hardwareConcurrency` in browsers). More than 4 rarely pays for the MLPs this
+ * library trains: their gemms are a few hundred Mflop, cut into blocks of at least 4 Mflop.
  */
 export function defaultThreadCount(): number {
-  return 1;
+  const cores = isNode
+    ? process.getBuiltinModule('node:os').availableParallelism()
+    : ((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+  return Math.max(1, Math.min(4, Math.floor(cores)));
 }
 
-/** How long gemm waits for the workers' blocks before it reports them lost. */
+/**
+ * How long gemm waits for the workers' blocks before it reports them lost: a guard, never
+ * reached when the protocol holds (a block takes milliseconds even on a loaded machine).
+ */
 const BLOCK_TIMEOUT_MS = 120_000;
 
 /**
@@ -208,10 +211,9 @@ export class ThreadPool {
     // Plain stores, published to the workers by the Atomics.store of the job number after them.
     control[at] = transA; control[at + 1] = transB; control[at + 2] = m; control[at + 3] = n; control[at + 4] = k;
     control[at + 5] = a; control[at + 6] = b; control[at + 7] = c; control[at + 8] = accumulate;
-    control[CONTROL.blocks] = blocks;
     control[CONTROL.completed] = 0;
     control[CONTROL.failed] = 0;
-    Atomics.store(control, CONTROL.claim, job * 256);
+    Atomics.store(control, CONTROL.claim, claimWord(job, blocks));
     Atomics.store(control, CONTROL.job, job);
     Atomics.notify(control, CONTROL.job);
     let finished = false;
@@ -235,8 +237,8 @@ export class ThreadPool {
     const control = this.control, at = CONTROL.args;
     for (;;) {
       const word = Atomics.load(control, CONTROL.claim);
-      const block = word & 0xff, blocks = control[CONTROL.blocks];
-      if (word >>> 8 !== job || block >= blocks) return;
+      const block = word & CLAIM.mask, blocks = (word >>> CLAIM.blocksShift) & CLAIM.mask;
+      if (word >>> CLAIM.jobShift !== job || block >= blocks) return;
       if (Atomics.compareExchange(control, CONTROL.claim, word, word + 1) !== word) continue;
       try {
         kernels.gemmBlock(control[at], control[at + 1], control[at + 2], control[at + 3], control[at + 4], control[at + 5],

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import * as nn from '../../src/index.js';
 import { loadWasmKernels, type WasmKernels } from '../../src/backend/wasm.js';
 import { blockCount, PARALLEL_MIN_FLOPS } from '../../src/backend/threads.js';
+import { CLAIM_BLOCKS, CONTROL, claimWord } from '../../src/backend/thread-worker.js';
 import { plainUnshared, relaxedUnshared } from '../helpers/kernel-backends.js';
 import { firstDifference, gemmCases, gemmInputs, runGemm, type GemmCase } from '../helpers/gemm-cases.js';
 
@@ -79,6 +80,66 @@ describe('a gemm split across threads gives the bits of one thread', () => {
     expect(2 * c.m * c.n * c.k).toBeGreaterThanOrEqual(PARALLEL_MIN_FLOPS);
     expect(firstDifference(run(two, c), run(plainUnshared, c))).toBe(-1);
     expect(firstDifference(run(two, { ...c, transA: true, m: 784, k: 128 }), run(plainUnshared, { ...c, transA: true, m: 784, k: 128 }))).toBe(-1);
+  });
+});
+
+describe('claiming blocks', () => {
+  // The workers' loop, compiled from the very source they run.
+  const claimBlocks = new Function(`${CLAIM_BLOCKS}; return claimBlocks;`)() as (
+    control: Int32Array, job: number, gemmBlock: (...args: number[]) => void, work: number,
+  ) => void;
+
+  it('a thread claims every block of its job exactly once and counts each as completed', () => {
+    const control = new Int32Array(CONTROL.length);
+    control[CONTROL.claim] = claimWord(7, 5);
+    const seen: number[] = [];
+    claimBlocks(control, 7, (...args) => seen.push(args[10]), 0);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(control[CONTROL.completed]).toBe(5);
+  });
+
+  it('a thread still in a finished job claims nothing of the next, whatever it read before', () => {
+    // The next job's arguments are written and its claim word is not yet stored (the moment a
+    // separate block-count field once let a stale thread claim a block of the wrong job).
+    const control = new Int32Array(CONTROL.length).fill(99);
+    control[CONTROL.completed] = 0;
+    control[CONTROL.claim] = claimWord(7, 2) + 2; // job 7: both blocks taken
+    const calls: number[][] = [];
+    claimBlocks(control, 7, (...args) => calls.push(args), 0);
+    control[CONTROL.claim] = claimWord(8, 40); // job 8 posted
+    claimBlocks(control, 7, (...args) => calls.push(args), 0);
+    expect(calls).toEqual([]);
+    expect(control[CONTROL.completed]).toBe(0);
+    expect(control[CONTROL.claim]).toBe(claimWord(8, 40));
+  });
+
+  it('the claim word holds the largest job number and block count', async () => {
+    const { MAX_JOB, MAX_BLOCKS, CLAIM } = await import('../../src/backend/thread-worker.js');
+    const word = claimWord(MAX_JOB, MAX_BLOCKS) + MAX_BLOCKS;
+    expect(word).toBeGreaterThan(0);
+    expect(word >>> CLAIM.jobShift).toBe(MAX_JOB);
+    expect((word >>> CLAIM.blocksShift) & CLAIM.mask).toBe(MAX_BLOCKS);
+    expect(word & CLAIM.mask).toBe(MAX_BLOCKS);
+  });
+});
+
+describe('many threads on few cores', () => {
+  it('hundreds of back-to-back split gemms of changing block counts, 4 threads: the bits of one thread, no lost block', async () => {
+    const one = await loadWasmKernels({ relaxed: false, threads: 1 });
+    const four = await loadWasmKernels({ relaxed: false, threads: 4 });
+    started.push(one, four);
+    four.parallelMinFlops = 0;
+    const shapes: Case[] = [
+      { m: 16, n: 64, k: 8, transA: false, transB: false, accumulate: true, seed: 1 },
+      { m: 200, n: 300, k: 40, transA: false, transB: true, accumulate: true, seed: 2 },
+      { m: 8, n: 40, k: 30, transA: true, transB: false, accumulate: false, seed: 3 },
+      { m: 260, n: 13, k: 60, transA: false, transB: false, accumulate: true, seed: 4 },
+    ];
+    for (let round = 0; round < 600; round++) {
+      const c = shapes[round % shapes.length];
+      if (round % 100 < shapes.length) expect(firstDifference(run(four, c), run(one, c))).toBe(-1);
+      else run(four, c);
+    }
   });
 });
 

@@ -247,7 +247,7 @@ function showBackend(report: BackendReport): void {
   const threads = `${report.threads} thread${report.threads === 1 ? '' : 's'}`;
   $('backend').textContent = `backend: ${build} · ${threads}`;
   $('backend').title = report.isolated
-    ? 'The page is cross-origin isolated (COOP/COEP): a threaded backend could run here.'
+    ? 'The page is cross-origin isolated (COOP/COEP), so big matrix products are shared between worker threads.'
     : 'The page is not cross-origin isolated, so it runs single-threaded.';
 }
 

@@ -21,19 +21,14 @@ const scope = self as unknown as {
 };
 
 /**
- * THREADS: the one place the backend is chosen. A threaded backend needs SharedArrayBuffer,
- * which browsers give only to cross-origin isolated pages (the COOP/COEP headers that
- * vite.config.ts serves). When the library has one, this becomes
- *
- *   if (isolated) await nn.ready({ threads: navigator.hardwareConcurrency });
- *   else await nn.ready();
- *
- * and `threads` below reports what it chose. Until then: single-threaded wasm everywhere.
+ * The one place the backend is chosen. `nn.ready()` takes the threaded build when it can: it
+ * needs SharedArrayBuffer, which browsers give only to cross-origin isolated pages (the
+ * COOP/COEP headers that vite.config.ts serves), and then shares big gemms between this
+ * worker and as many more as the machine has cores (at most 4). Elsewhere it runs on this
+ * worker alone. `threads` below reports what it chose.
  */
 async function startBackend(): Promise<BackendReport> {
   const isolated = scope.crossOriginIsolated === true;
-  // One thread by default (threads are opt-in in wasmnn for now); where the page is
-  // cross-origin isolated, `nn.ready({ threads: 2 })` here would share big gemms with a worker.
   await nn.ready();
   const info = nn.getBackendInfo();
   return { name: info.name, relaxed: info.relaxed, isolated, threads: info.threads };
