@@ -80,7 +80,7 @@ export function gemm(
     gemmDirect(transA, transB, m, n, k, a, b, c, accumulate);
     return;
   }
-  gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, 0, m, 0, n);
+  gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, 0, m, 0, n, 0, 0);
 }
 
 // The register tile, MR rows × NR columns: the unit that src/backend/threads.ts counts when it
@@ -95,14 +95,15 @@ export function gemmTileColumns(): i32 {
 // Block `block` (0-based) of `blocks` of C = op(A)·op(B): C is cut along its longer side into
 // `blocks` runs of whole register tiles, as equal as whole tiles allow; block b gets tiles
 // [b·tiles/blocks, (b+1)·tiles/blocks), rounded down at both ends (empty when blocks exceeds
-// the tiles). Cutting the longer side means each block packs a slice of the longer operand
-// and all of the shorter one, so the shorter one is what gets copied once per block.
-// Needs k ≥ 1 and m·n·k above DIRECT_MAX_MULTIPLY_ADDS: every element then gets exactly the
-// bits that gemm gives it (see gemmPart), so threads that each run some blocks, each with its
-// own `work`, reproduce one thread's result bit for bit (src/backend/threads.ts).
+// the tiles). Every block needs all of the operand along the shorter side (op(B) when rows
+// are cut, op(A) when columns are): `shared` is that operand already packed by gemmPackShared
+// for the whole product, so that it is copied once rather than once per block; 0 packs it
+// per block. Needs k ≥ 1 and m·n·k above DIRECT_MAX_MULTIPLY_ADDS: every element then gets
+// exactly the bits that gemm gives it (see gemmPart), so threads that each run some blocks,
+// each with its own `work`, reproduce one thread's result bit for bit (src/backend/threads.ts).
 export function gemmBlock(
   transA: i32, transB: i32, m: i32, n: i32, k: i32,
-  a: usize, b: usize, c: usize, accumulate: i32, work: usize, block: i32, blocks: i32,
+  a: usize, b: usize, c: usize, accumulate: i32, work: usize, shared: usize, block: i32, blocks: i32,
 ): void {
   const alongRows = m >= n;
   const length = alongRows ? m : n;
@@ -111,26 +112,76 @@ export function gemmBlock(
   const start = <i32>(<i64>block * tiles / blocks) * tile;
   const end = min(length, <i32>(<i64>(block + 1) * tiles / blocks) * tile);
   if (start >= end) return;
-  if (alongRows) gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, start, end, 0, n);
-  else gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, 0, m, start, end);
+  if (alongRows) gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, start, end, 0, n, 0, shared);
+  else gemmPart(transA, transB, m, n, k, a, b, c, accumulate, work, 0, m, start, end, shared, 0);
+}
+
+// Floats of gemmPackShared's output for an m×n×k product: op(B) packed whole (k × n rounded
+// up to whole NR slivers per NC block) when m ≥ n, else op(A) (m rounded up to MR, × k).
+export function gemmSharedFloats(m: i32, n: i32, k: i32): i32 {
+  if (m >= n) return <i32>(<i64>k * paddedColumns(n));
+  return <i32>(<i64>k * (((m + MR - 1) / MR) * MR));
+}
+
+// Packs the operand that every gemmBlock of this product needs whole (see gemmBlock) into
+// dst (gemmSharedFloats floats), in the panels gemmPart reads: op(B) as packB's KC×NC panels,
+// op(A) as packA's MC×KC panels, at the offsets sharedPanelB / sharedPanelA give.
+export function gemmPackShared(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, dst: usize): void {
+  if (m >= n) {
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = min(NC, n - jc);
+      for (let pc = 0; pc < k; pc += KC) packB(transB, b, n, k, pc, jc, min(KC, k - pc), nc, sharedPanelB(dst, n, k, jc, pc));
+    }
+  } else {
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      for (let ic = 0; ic < m; ic += MC) packA(transA, a, m, k, ic, pc, min(MC, m - ic), kc, sharedPanelA(dst, m, pc, ic, kc));
+    }
+  }
+}
+
+// Columns of C padded to whole NR slivers within each NC block (the last block may be partial).
+// @ts-ignore: decorator
+@inline function paddedColumns(n: i32): i32 {
+  const full = n / NC, rest = n % NC;
+  return full * (((NC + NR - 1) / NR) * NR) + ((rest + NR - 1) / NR) * NR;
+}
+
+// The packed KC×NC panel of op(B) for column block jc and k-slice pc in a shared pack: the
+// column blocks before jc (each k deep), then the k-slices before pc of this block.
+// @ts-ignore: decorator
+@inline function sharedPanelB(base: usize, n: i32, k: i32, jc: i32, pc: i32): usize {
+  const ncPadded = ((min(NC, n - jc) + NR - 1) / NR) * NR;
+  return base + ((<usize>k * paddedColumns(jc) + <usize>pc * ncPadded) << 2);
+}
+
+// The packed MC×KC panel of op(A) for k-slice pc and row block ic in a shared pack: the
+// k-slices before pc (each all m rows, padded to MR), then the row blocks before ic (whole
+// MC blocks, MC a multiple of MR) of this slice, each kc deep.
+// @ts-ignore: decorator
+@inline function sharedPanelA(base: usize, m: i32, pc: i32, ic: i32, kc: i32): usize {
+  const mPadded = ((m + MR - 1) / MR) * MR;
+  return base + ((<usize>pc * mPadded + <usize>ic * kc) << 2);
 }
 
 // The block C[rowStart:rowEnd, colStart:colEnd] of gemm's product by the packed path, with
 // k ≥ 1. Every element of it gets exactly the bits the whole-matrix call gives it, because
 // an element's sum runs over the same k-slices in the same order wherever its tile sits (an
-// edge tile is computed padded, then its valid part is stored or added: the same arithmetic).
+// edge tile is computed padded, then its valid part is stored or added: the same arithmetic),
+// and packing is a copy, wherever and by whom it is done.
 // rowStart should be a multiple of MR and colStart of NR (any value is correct; whole tiles
-// are faster).
+// are faster). sharedA (all rows, rowStart = 0) or sharedB (all columns, colStart = 0) is a
+// gemmPackShared pack to read instead of packing that operand here; 0 for none.
 function gemmPart(
   transA: i32, transB: i32, m: i32, n: i32, k: i32,
   a: usize, b: usize, c: usize, accumulate: i32, work: usize,
-  rowStart: i32, rowEnd: i32, colStart: i32, colEnd: i32,
+  rowStart: i32, rowEnd: i32, colStart: i32, colEnd: i32, sharedA: usize, sharedB: usize,
 ): void {
   const ldc = <usize>n << 2; // bytes per row of C
   // Carve the workspace: [packed A block][packed B block][edge tile], cache-line aligned.
   const packedA = (work + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
-  const packedB = packedA + A_PANEL_BYTES;
-  const edgeTile = packedB + B_PANEL_BYTES;
+  const ownB = packedA + A_PANEL_BYTES;
+  const edgeTile = ownB + B_PANEL_BYTES;
 
   for (let jc = colStart; jc < colEnd; jc += NC) {
     const nc = min(NC, colEnd - jc);
@@ -138,16 +189,20 @@ function gemmPart(
       const kc = min(KC, k - pc);
       // The first k-slice overwrites C unless the caller accumulates; later slices add.
       const addToC = accumulate != 0 || pc > 0;
-      packB(transB, b, n, k, pc, jc, kc, nc, packedB);
+      let packedB = ownB;
+      if (sharedB != 0) packedB = sharedPanelB(sharedB, n, k, jc, pc);
+      else packB(transB, b, n, k, pc, jc, kc, nc, packedB);
       // With transA the MR values of one step are already contiguous in A. When A is used
       // only once or twice (op(B) is at most two slivers wide) and the kc rows it walks are
       // close together (≤ 256 KB: L2 and the TLB hold them), the micro-kernel reads A in
       // place instead of copying it first. Edge slivers are still packed (zero padding).
-      const inPlace = transA != 0 && nc <= 2 * NR && <usize>kc * m <= IN_PLACE_MAX_FLOATS;
+      const inPlace = sharedA == 0 && transA != 0 && nc <= 2 * NR && <usize>kc * m <= IN_PLACE_MAX_FLOATS;
       for (let ic = rowStart; ic < rowEnd; ic += MC) {
         const mc = min(MC, rowEnd - ic);
         const tail = mc % MR; // rows of the last, partial sliver
-        if (!inPlace) packA(transA, a, m, k, ic, pc, mc, kc, packedA);
+        let panelA = packedA;
+        if (sharedA != 0) panelA = sharedPanelA(sharedA, m, pc, ic, kc);
+        else if (!inPlace) packA(transA, a, m, k, ic, pc, mc, kc, packedA);
         else if (tail != 0) packA(transA, a, m, k, ic + mc - tail, pc, tail, kc, packedA + (<usize>((mc - tail) * kc) << 2));
         // B sliver (KC×NR, L1) outside, A slivers (MR×KC, from the L2 block) inside.
         for (let jr = 0; jr < nc; jr += NR) {
@@ -155,7 +210,7 @@ function gemmPart(
           const pb = packedB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
-            let pa = packedA + (<usize>(ir * kc) << 2);
+            let pa = panelA + (<usize>(ir * kc) << 2);
             let aStep = <usize>MR << 2;
             if (inPlace && rows == MR) {
               pa = a + ((<usize>pc * m + ic + ir) << 2);

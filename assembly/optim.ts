@@ -148,3 +148,36 @@ export function penaltyGradient(w: usize, g: usize, n: i32, l1: f32, l2: f32): v
     store<f32>(g + o, load<f32>(g + o) + l1 * sign + twoL2 * x);
   }
 }
+
+// ---- blocks, for threads ----------------------------------------------------------------------
+
+// [start, end) of block `block` of `blocks` over n values, cut at whole f32x4 vectors: the
+// scalar tail (n % 4 values) stays with the last block. A block then runs exactly the vector
+// and scalar steps the whole call runs on its values, so any split gives the same bits.
+// @ts-ignore: decorator
+@inline function blockStart(block: i32, blocks: i32, n: i32): i32 {
+  return <i32>(<i64>block * (n >> 2) / blocks) << 2;
+}
+
+// Block `block` of `blocks` of adamUpdate over n values (see blockStart); threads.ts runs the
+// blocks on several threads.
+export function adamUpdateBlock(
+  w: usize, g: usize, m: usize, v: usize, n: i32,
+  lr: f32, beta1: f32, beta2: f32, epsilon: f32,
+  biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32, block: i32, blocks: i32,
+): void {
+  const start = blockStart(block, blocks, n);
+  const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
+  const o = <usize>start << 2;
+  adamUpdate(w + o, g + o, m + o, v + o, end - start, lr, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, weightDecay);
+}
+
+// Block `block` of `blocks` of rmspropUpdate over n values (see blockStart).
+export function rmspropUpdateBlock(
+  w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32, block: i32, blocks: i32,
+): void {
+  const start = blockStart(block, blocks, n);
+  const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
+  const o = <usize>start << 2;
+  rmspropUpdate(w + o, g + o, meanSquare + o, end - start, lr, rho, epsilon);
+}

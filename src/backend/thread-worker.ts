@@ -5,9 +5,10 @@
  *
  * A worker instantiates the kernels module on the shared memory it is given, says 'ready',
  * and sleeps in `Atomics.wait` on the JOB field of the control block (threads.ts) until the
- * main thread posts a gemm. Then it claims blocks of C one at a time, with a
- * compare-exchange on CLAIM, and computes each with `gemmBlock` and its own workspace, until
- * none is left; the main thread does the same. No message is posted per job. A job number
+ * main thread posts a job: a big gemm, or an Adam or RMSprop update of a big weight. Then it
+ * claims blocks one at a time, with a compare-exchange on CLAIM, and computes each (a block
+ * of C with `gemmBlock` and its own workspace, or a run of the weight's values), until none
+ * is left; the main thread does the same. No message is posted per job. A job number
  * of STOP ends the loop; the worker counts itself in STOPPED before it returns, so that the
  * main thread frees the control block only once nobody reads it.
  *
@@ -15,9 +16,9 @@
  * below `heapBase()`) into the shared memory again: the same bytes, before any job.
  */
 
-/** The Int32 fields of the control block (64 bytes, one cache line). */
+/** The Int32 fields of the control block (128 bytes, two cache lines). */
 export const CONTROL = {
-  /** Job number, stored last by the main thread when it posts a gemm; workers wait on it. */
+  /** Job number, stored last by the main thread when it posts a job; workers wait on it. */
   job: 0,
   /**
    * The claim word: job · 2^14 + blocks · 2^7 + the next unclaimed block (see `CLAIM`). A claim
@@ -28,14 +29,23 @@ export const CONTROL = {
   completed: 2,
   /** 1 when a block threw (a trap; the worker prints the error). */
   failed: 3,
-  /** (4 is unused: the job's block count is in the claim word.) */
-  /** gemmBlock's first nine arguments: transA, transB, m, n, k, a, b, c, accumulate. */
-  args: 5,
   /** Workers that have seen STOP and will not touch the block again. */
-  stopped: 14,
+  stopped: 4,
+  /** What the job computes: one of JOB_KIND. */
+  kind: 5,
+  /**
+   * The job's arguments, before the block number: gemmBlock's transA, transB, m, n, k, a, b,
+   * c, accumulate, shared; adamUpdateBlock's w, g, m, v, n, then lr, beta1, beta2, epsilon,
+   * biasCorrection1, biasCorrection2, weightDecay as float32 bits; rmspropUpdateBlock's w, g,
+   * meanSquare, n, then lr, rho, epsilon as float32 bits.
+   */
+  args: 6,
   /** Int32s in the block. */
-  length: 16,
+  length: 32,
 } as const;
+
+/** The kinds of job, each run block by block by an export of the threads build. */
+export const JOB_KIND = { gemm: 0, adam: 1, rmsprop: 2 } as const;
 
 /** A job number that tells every worker to return. */
 export const STOP = -1;
@@ -74,8 +84,11 @@ export interface WorkerStart {
   work: number;
 }
 
-/** `claimBlocks` as source (exported for its test); threads.ts runs the same loop on the main thread. */
-export const CLAIM_BLOCKS = `function claimBlocks(control, job, gemmBlock, work) {
+/**
+ * `claimBlocks` as source (exported for its test): claim the next block of `job` and run it,
+ * until none is left. threads.ts runs the same loop on the main thread.
+ */
+export const CLAIM_BLOCKS = `function claimBlocks(control, job, runBlock) {
   const C = ${JSON.stringify(CONTROL)}, W = ${JSON.stringify(CLAIM)};
   for (;;) {
     const word = Atomics.load(control, C.claim);
@@ -84,10 +97,8 @@ export const CLAIM_BLOCKS = `function claimBlocks(control, job, gemmBlock, work)
     if (block >= blocks) return; // every block is taken
     if (Atomics.compareExchange(control, C.claim, word, word + 1) !== word) continue; // another thread took it
     // The block is ours. The job's arguments stay put until every block is completed.
-    const a = C.args;
     try {
-      gemmBlock(control[a], control[a + 1], control[a + 2], control[a + 3], control[a + 4], control[a + 5], control[a + 6],
-        control[a + 7], control[a + 8], work, block, blocks);
+      runBlock(block, blocks);
     } catch (error) {
       Atomics.store(control, C.failed, 1);
       console.error('wasmnn worker:', error);
@@ -98,14 +109,43 @@ export const CLAIM_BLOCKS = `function claimBlocks(control, job, gemmBlock, work)
 }
 `;
 
+/**
+ * `blockRunner` as source: a function that runs block `block` of `blocks` of the job posted in
+ * the control block, by its kind. threads.ts has the same dispatch for the main thread.
+ */
+const BLOCK_RUNNER = `function blockRunner(exports, control, floats, work) {
+  const a = ${CONTROL.args};
+  const kinds = [];
+  kinds[${JOB_KIND.gemm}] = (block, blocks) => exports.gemmBlock(control[a], control[a + 1], control[a + 2], control[a + 3],
+    control[a + 4], control[a + 5], control[a + 6], control[a + 7], control[a + 8], work, control[a + 9], block, blocks);
+  kinds[${JOB_KIND.adam}] = (block, blocks) => exports.adamUpdateBlock(control[a], control[a + 1], control[a + 2], control[a + 3],
+    control[a + 4], floats[a + 5], floats[a + 6], floats[a + 7], floats[a + 8], floats[a + 9], floats[a + 10], floats[a + 11], block, blocks);
+  kinds[${JOB_KIND.rmsprop}] = (block, blocks) => exports.rmspropUpdateBlock(control[a], control[a + 1], control[a + 2], control[a + 3],
+    floats[a + 4], floats[a + 5], floats[a + 6], block, blocks);
+  return (block, blocks) => kinds[control[${CONTROL.kind}]](block, blocks);
+}
+`;
+
+/**
+ * How long a worker that has finished a job keeps checking for the next one before it sleeps
+ * (Atomics.load calls, a few microseconds each hundred). A training step posts its jobs tens
+ * of microseconds apart; waking a sleeping thread takes 10-50 µs, spinning through the gap
+ * takes none. A worker that finds no job within the spin sleeps, so an idle pool costs nothing.
+ */
+export const SPIN_CHECKS = 20_000;
+
 const BODY = `'use strict';
 ${CLAIM_BLOCKS}
+${BLOCK_RUNNER}
 function run(start, ready) {
-  const { gemmBlock } = new WebAssembly.Instance(start.module, { env: { memory: start.memory } }).exports;
+  const { exports } = new WebAssembly.Instance(start.module, { env: { memory: start.memory } });
   const control = new Int32Array(start.memory.buffer, start.control, ${CONTROL.length});
+  const floats = new Float32Array(start.memory.buffer, start.control, ${CONTROL.length});
+  const runBlock = blockRunner(exports, control, floats, start.work);
   let seen = Atomics.load(control, ${CONTROL.job}); // before 'ready': any job (or STOP) posted after it wakes us
   ready();
   for (;;) {
+    for (let i = 0; i < ${SPIN_CHECKS} && Atomics.load(control, ${CONTROL.job}) === seen; i++); // the next job is often near
     Atomics.wait(control, ${CONTROL.job}, seen); // returns at once if the job number has moved on
     const job = Atomics.load(control, ${CONTROL.job});
     if (job === seen) continue;
@@ -115,7 +155,7 @@ function run(start, ready) {
       return;
     }
     seen = job;
-    claimBlocks(control, job, gemmBlock, start.work);
+    claimBlocks(control, job, runBlock);
   }
 }
 `;

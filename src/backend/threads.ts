@@ -24,7 +24,7 @@
 
 import { BackendError, ConfigError } from '../errors.js';
 import { isNode } from './wasm-file.js';
-import { BROWSER_WORKER_SOURCE, CLAIM, CONTROL, claimWord, MAX_BLOCKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
+import { BROWSER_WORKER_SOURCE, CLAIM, CONTROL, claimWord, JOB_KIND, MAX_BLOCKS, SPIN_CHECKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
 
 /**
  * The smallest gemm, in flops (2·m·n·k), that is split across threads: 4 Mflop, about 90 µs
@@ -37,6 +37,12 @@ import { BROWSER_WORKER_SOURCE, CLAIM, CONTROL, claimWord, MAX_BLOCKS, MAX_JOB, 
  * machine this was measured on, load 3.5); below 0.5 Mflop the wake-up alone costs 5-50%.
  */
 export const PARALLEL_MIN_FLOPS = 4_000_000;
+
+/**
+ * The largest shared pack (the operand every block of a split gemm needs, packed once): 64 MB,
+ * a 4096 × 4096 operand. Bigger products pack it per block, as a lone thread would per panel.
+ */
+const SHARED_MAX_BYTES = 64 << 20;
 
 /** Blocks per thread at most: enough that a thread slow to start leaves little for the others to wait on. */
 const BLOCKS_PER_THREAD = 4;
@@ -57,6 +63,19 @@ export function blockCount(m: number, n: number, k: number, tileRows: number, ti
   const tiles = m >= n ? Math.ceil(m / tileRows) : Math.ceil(n / tileColumns);
   const bySize = Math.min(Math.max(Math.floor((2 * m * n * k) / MIN_BLOCK_FLOPS), threads), threads * BLOCKS_PER_THREAD);
   return Math.max(1, Math.min(tiles, bySize, MAX_BLOCKS));
+}
+
+/**
+ * The smallest Adam or RMSprop update, in values, that is split across threads: 65,536. These
+ * updates are bound by the divisions and square roots, about 1 ns a value on one thread, so
+ * half of 65,536 values is 30 µs saved against the 10-15 µs of a wake-up round trip. (SGD
+ * is a multiply-add a value, bound by memory, and stays on the calling thread.)
+ */
+export const PARALLEL_MIN_UPDATE = 65_536;
+
+/** Blocks an update of n values is cut into: two per thread, so that a late thread leaves little to wait on. */
+function updateBlockCount(n: number, threads: number): number {
+  return Math.max(1, Math.min(2 * threads, Math.floor(n / 4), MAX_BLOCKS));
 }
 
 /**
@@ -104,13 +123,20 @@ export interface PrivateMemory {
 }
 
 /** The exports of the threads build the pool drives from the main thread. */
-export interface GemmBlockExports {
+export interface BlockExports {
   gemmBlock(
     transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number,
-    accumulate: number, work: number, block: number, blocks: number,
+    accumulate: number, work: number, shared: number, block: number, blocks: number,
   ): void;
+  gemmSharedFloats(m: number, n: number, k: number): number;
+  gemmPackShared(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, dst: number): void;
   gemmTileRows(): number;
   gemmTileColumns(): number;
+  adamUpdateBlock(
+    w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
+    biasCorrection1: number, biasCorrection2: number, weightDecay: number, block: number, blocks: number,
+  ): void;
+  rmspropUpdateBlock(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, block: number, blocks: number): void;
 }
 
 /** A started worker: its workspace, and how to end it. */
@@ -127,6 +153,7 @@ const mainThreadMayBlock = isNode || typeof (globalThis as { WorkerGlobalScope?:
  * after `timeoutMs` milliseconds (default: never).
  */
 function waitUntil(control: Int32Array, field: number, value: number, timeoutMs = Infinity): boolean {
+  for (let i = 0; i < SPIN_CHECKS && Atomics.load(control, field) !== value; i++); // the last block is often near its end
   const deadline = performance.now() + timeoutMs;
   for (let now = Atomics.load(control, field); now !== value; now = Atomics.load(control, field)) {
     const left = deadline - performance.now();
@@ -146,6 +173,8 @@ export class ThreadPool {
   /** Byte offset of the control block, and a view of it (never detached: the memory is shared). */
   private readonly controlOffset: number;
   private readonly control: Int32Array;
+  /** The same control block as float32, for the jobs' float arguments. */
+  private readonly floats: Float32Array;
   private job = 0;
   /** The last resize, so that resizes run one after another. */
   private resizing: Promise<void> = Promise.resolve();
@@ -155,11 +184,15 @@ export class ThreadPool {
   constructor(
     private readonly module: unknown,
     private readonly memory: { readonly buffer: ArrayBufferLike },
+    /** The calling thread's instance of the threads build, and its gemm workspace. */
+    private readonly exports: BlockExports,
+    private readonly work: number,
     private readonly space: PrivateMemory,
     private readonly workspaceBytes: number,
   ) {
     this.controlOffset = space.alloc(CONTROL.length * 4);
     this.control = new Int32Array(memory.buffer, this.controlOffset, CONTROL.length);
+    this.floats = new Float32Array(memory.buffer, this.controlOffset, CONTROL.length);
     this.control.fill(0);
   }
 
@@ -168,9 +201,26 @@ export class ThreadPool {
     return this.workers.length + 1;
   }
 
-  /** Byte offsets of the pool's private allocations (control block, workspaces), for memoryStats. */
+  /** Byte offsets of the pool's private allocations (control block, workspaces, shared pack), for memoryStats. */
   privateOffsets(): number[] {
-    return [this.controlOffset, ...this.workers.map((w) => w.work)];
+    return [this.controlOffset, ...this.workers.map((w) => w.work), ...(this.shared === 0 ? [] : [this.shared])];
+  }
+
+  /** The buffer for gemmPackShared, and its size in floats; it only grows (so steps allocate nothing once warm). */
+  private shared = 0;
+  private sharedFloats = 0;
+
+  /** A buffer of at least `floats` floats for the shared pack, or 0 when that is more than SHARED_MAX_BYTES. */
+  private sharedBuffer(floats: number): number {
+    if (floats * 4 > SHARED_MAX_BYTES) return 0;
+    if (floats > this.sharedFloats) {
+      if (this.shared !== 0) this.space.free(this.shared);
+      this.shared = 0;
+      this.sharedFloats = 0;
+      this.shared = this.space.alloc(floats * 4);
+      this.sharedFloats = floats;
+    }
+    return this.shared;
   }
 
   /** Starts or stops workers until `threads` threads share each big gemm. */
@@ -192,6 +242,9 @@ export class ThreadPool {
   /** Stops every worker; the pool then runs on the calling thread alone. */
   dispose(): void {
     this.stopWorkers();
+    if (this.shared !== 0) this.space.free(this.shared);
+    this.shared = 0;
+    this.sharedFloats = 0;
   }
 
   /**
@@ -199,18 +252,49 @@ export class ThreadPool {
    * compute. Call it only for products gemm computes by its packed path (k ≥ 1 and m·n·k
    * above its direct limit).
    */
-  gemm(
-    kernels: GemmBlockExports, work: number,
-    transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number,
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number): void {
+    const e = this.exports;
+    const blocks = blockCount(m, n, k, e.gemmTileRows(), e.gemmTileColumns(), this.threads);
+    // The operand every block needs whole is packed once, here, rather than once per block.
+    const shared = this.sharedBuffer(e.gemmSharedFloats(m, n, k));
+    if (shared !== 0) e.gemmPackShared(transA, transB, m, n, k, a, b, shared);
+    const args = this.control, at = CONTROL.args;
+    args[at] = transA; args[at + 1] = transB; args[at + 2] = m; args[at + 3] = n; args[at + 4] = k;
+    args[at + 5] = a; args[at + 6] = b; args[at + 7] = c; args[at + 8] = accumulate; args[at + 9] = shared;
+    this.run(JOB_KIND.gemm, blocks, 'a gemm');
+  }
+
+  /** Kernels.adamUpdate over n values (offsets and scalars as the export takes them), in blocks. */
+  adamUpdate(
+    w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
+    biasCorrection1: number, biasCorrection2: number, weightDecay: number,
   ): void {
+    const ints = this.control, floats = this.floats, at = CONTROL.args;
+    ints[at] = w; ints[at + 1] = g; ints[at + 2] = m; ints[at + 3] = v; ints[at + 4] = n;
+    floats[at + 5] = lr; floats[at + 6] = beta1; floats[at + 7] = beta2; floats[at + 8] = epsilon;
+    floats[at + 9] = biasCorrection1; floats[at + 10] = biasCorrection2; floats[at + 11] = weightDecay;
+    this.run(JOB_KIND.adam, updateBlockCount(n, this.threads), 'an Adam update');
+  }
+
+  /** Kernels.rmspropUpdate over n values, in blocks. */
+  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number): void {
+    const ints = this.control, floats = this.floats, at = CONTROL.args;
+    ints[at] = w; ints[at + 1] = g; ints[at + 2] = meanSquare; ints[at + 3] = n;
+    floats[at + 4] = lr; floats[at + 5] = rho; floats[at + 6] = epsilon;
+    this.run(JOB_KIND.rmsprop, updateBlockCount(n, this.threads), 'an RMSprop update');
+  }
+
+  /**
+   * Posts the job whose arguments are in the control block, computes blocks of it beside the
+   * workers, and returns once every block is completed.
+   */
+  private run(kind: number, blocks: number, what: string): void {
     const control = this.control;
-    const blocks = blockCount(m, n, k, kernels.gemmTileRows(), kernels.gemmTileColumns(), this.threads);
     this.job = this.job >= MAX_JOB ? 1 : this.job + 1; // never 0 (a new worker's start) or STOP
     const job = this.job;
-    const at = CONTROL.args;
-    // Plain stores, published to the workers by the Atomics.store of the job number after them.
-    control[at] = transA; control[at + 1] = transB; control[at + 2] = m; control[at + 3] = n; control[at + 4] = k;
-    control[at + 5] = a; control[at + 6] = b; control[at + 7] = c; control[at + 8] = accumulate;
+    // Plain stores (these and the arguments), published to the workers by the Atomics.store
+    // of the claim word and the job number after them.
+    control[CONTROL.kind] = kind;
     control[CONTROL.completed] = 0;
     control[CONTROL.failed] = 0;
     Atomics.store(control, CONTROL.claim, claimWord(job, blocks));
@@ -218,34 +302,49 @@ export class ThreadPool {
     Atomics.notify(control, CONTROL.job);
     let finished = false;
     try {
-      this.claimBlocks(kernels, work, job);
+      this.claimBlocks(job);
     } finally {
-      // Even when a block threw here: no worker may still be writing C after gemm returns.
+      // Even when a block threw here: no worker may still be writing after the job returns.
       finished = waitUntil(control, CONTROL.completed, blocks, BLOCK_TIMEOUT_MS);
     }
     if (!finished) {
-      throw new BackendError(`wasmnn: a worker thread did not finish its share of a gemm within ${BLOCK_TIMEOUT_MS / 1000} s; call nn.setThreads(1) and report this`);
+      throw new BackendError(`wasmnn: a worker thread did not finish its share of ${what} within ${BLOCK_TIMEOUT_MS / 1000} s; call nn.setThreads(1) and report this`);
     }
-    if (control[CONTROL.failed] !== 0) throw new BackendError('wasmnn: gemm failed in a worker thread (its error is printed above)');
+    if (control[CONTROL.failed] !== 0) throw new BackendError(`wasmnn: ${what} failed in a worker thread (its error is printed above)`);
   }
 
   /**
-   * The calling thread's share: claim the next block of `job` and compute it, until none is
+   * The calling thread's share: claim the next block of `job` and run it, until none is
    * left. The same loop as `claimBlocks` in thread-worker.ts, which the workers run.
    */
-  private claimBlocks(kernels: GemmBlockExports, work: number, job: number): void {
-    const control = this.control, at = CONTROL.args;
+  private claimBlocks(job: number): void {
+    const control = this.control;
     for (;;) {
       const word = Atomics.load(control, CONTROL.claim);
       const block = word & CLAIM.mask, blocks = (word >>> CLAIM.blocksShift) & CLAIM.mask;
       if (word >>> CLAIM.jobShift !== job || block >= blocks) return;
       if (Atomics.compareExchange(control, CONTROL.claim, word, word + 1) !== word) continue;
       try {
-        kernels.gemmBlock(control[at], control[at + 1], control[at + 2], control[at + 3], control[at + 4], control[at + 5],
-          control[at + 6], control[at + 7], control[at + 8], work, block, blocks);
+        this.runBlock(block, blocks);
       } finally {
         Atomics.add(control, CONTROL.completed, 1);
       }
+    }
+  }
+
+  /** Runs block `block` of `blocks` of the posted job: the dispatch of `blockRunner` in thread-worker.ts. */
+  private runBlock(block: number, blocks: number): void {
+    const e = this.exports, c = this.control, f = this.floats, a = CONTROL.args;
+    switch (c[CONTROL.kind]) {
+      case JOB_KIND.gemm:
+        e.gemmBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], this.work, c[a + 9], block, blocks);
+        return;
+      case JOB_KIND.adam:
+        e.adamUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], f[a + 5], f[a + 6], f[a + 7], f[a + 8], f[a + 9], f[a + 10], f[a + 11], block, blocks);
+        return;
+      case JOB_KIND.rmsprop:
+        e.rmspropUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], f[a + 4], f[a + 5], f[a + 6], block, blocks);
+        return;
     }
   }
 

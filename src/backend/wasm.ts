@@ -18,14 +18,14 @@ import { ACTIVATION_KINDS, checkAllocLength, checkGemmAliasing, derivativeSource
 import { Allocator, type GrowableMemory } from './memory.js';
 import { BackendError, ValueError } from '../errors.js';
 import { compileKernelsFile, isNode } from './wasm-file.js';
-import { PARALLEL_MIN_FLOPS, ThreadPool, checkThreadCount, defaultThreadCount, threadsUnavailableReason, type GemmBlockExports } from './threads.js';
+import { PARALLEL_MIN_FLOPS, PARALLEL_MIN_UPDATE, ThreadPool, checkThreadCount, defaultThreadCount, threadsUnavailableReason, type BlockExports } from './threads.js';
 
 /**
  * The module's function exports, as the kernels in assembly/ declare them: storages as byte
  * offsets (an absent optional one as 0), booleans as 0/1. (gemmBlock and the tile size, which
  * the threads drive, are declared in threads.ts.)
  */
-interface KernelExports extends GemmBlockExports {
+interface KernelExports extends BlockExports {
   heapBase(): number;
   isRelaxed(): number;
   gemmWorkspaceBytes(): number;
@@ -98,6 +98,8 @@ export class WasmKernels implements Kernels {
    * bench/threads-cutoff.ts lowers it to time the split on every size.
    */
   parallelMinFlops = PARALLEL_MIN_FLOPS;
+  /** Adam and RMSprop updates of at least this many values are split across the threads. */
+  parallelMinUpdate = PARALLEL_MIN_UPDATE;
 
   constructor(
     private readonly exports: KernelExports,
@@ -115,7 +117,7 @@ export class WasmKernels implements Kernels {
     const workspaceBytes = Math.max(16, exports.gemmWorkspaceBytes());
     this.workspace = this.allocator.alloc(workspaceBytes);
     this.pool = shared === null ? null : new ThreadPool(
-      shared.module, shared.memory as { readonly buffer: ArrayBufferLike }, this.allocator, workspaceBytes,
+      shared.module, shared.memory as { readonly buffer: ArrayBufferLike }, exports, this.workspace, this.allocator, workspaceBytes,
     );
   }
 
@@ -181,7 +183,7 @@ export class WasmKernels implements Kernels {
     checkGemmAliasing(transA, transB, m, n, k, a, b, c);
     const e = this.exports;
     if (this.pool !== null && this.pool.threads > 1 && 2 * m * n * k >= Math.max(this.parallelMinFlops, PACKED_MIN_FLOPS)) {
-      this.pool.gemm(e, this.workspace, +transA, +transB, m, n, k, this.ptr(a), this.ptr(b), this.ptr(c), +accumulate);
+      this.pool.gemm(+transA, +transB, m, n, k, this.ptr(a), this.ptr(b), this.ptr(c), +accumulate);
     } else {
       e.gemm(+transA, +transB, m, n, k, this.ptr(a), this.ptr(b), this.ptr(c), +accumulate, this.workspace);
     }
@@ -263,6 +265,11 @@ export class WasmKernels implements Kernels {
   }
 
   // ---- optimizers and penalties ---------------------------------------------------------
+  /** The pool when an Adam or RMSprop update of n values is split across the threads (PARALLEL_MIN_UPDATE), else null. */
+  private updatePool(n: number): ThreadPool | null {
+    return this.pool !== null && this.pool.threads > 1 && n >= this.parallelMinUpdate ? this.pool : null;
+  }
+
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
     lr: number, momentum: number, nesterov: boolean,
@@ -277,7 +284,8 @@ export class WasmKernels implements Kernels {
     w: Storage, g: Storage, meanSquare: Storage, n: number,
     lr: number, rho: number, epsilon: number,
   ): void {
-    this.exports.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon);
+    const update = this.updatePool(n) ?? this.exports;
+    update.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon);
   }
 
   adamUpdate(
@@ -285,10 +293,8 @@ export class WasmKernels implements Kernels {
     lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
   ): void {
     // The bias corrections 1 - b^t are computed here once, in float64, and passed in.
-    this.exports.adamUpdate(
-      this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon,
-      1 - beta1 ** t, 1 - beta2 ** t, weightDecay,
-    );
+    const update = this.updatePool(n) ?? this.exports;
+    update.adamUpdate(this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t, weightDecay);
   }
 
   penalty(w: Storage, n: number, l1: number, l2: number): number {

@@ -8,7 +8,8 @@
  *                 (each writes ∂J/∂W for its own weights), plus each penalty's gradient
  *   4. update:    the optimizer moves every trainable weight against its gradient
  *
- * The step checks that the loss, every gradient and every updated weight are finite. If one
+ * The step checks that the loss and every updated weight are finite (a non-finite gradient
+ * makes its weight non-finite: NaN and ±Infinity survive every optimizer's update). If one
  * is not, it puts back what the step had changed (batch norm's moving statistics move in the
  * forward pass; weights and optimizer state in the update) and reports why, so the model
  * stays exactly as it was after the last finite step. The copies this takes cost about 2% of
@@ -79,13 +80,8 @@ export function trainStep(net: Network, x: Batch, t: Batch, grad: Batch): StepRe
   for (const w of weights) {
     if (w.regularizer && w.grad) w.regularizer.addGradient(kernels, w.value.storage, w.grad.storage, w.value.size);
   }
-  for (const w of weights) {
-    if (w.grad && !kernels.allFinite(w.grad.storage, w.grad.size)) {
-      return { loss: total, penalty, output, nonFinite: undo(`the gradient of ${ownerName(layers, w)}/${w.name} is not finite (loss ${total})`) };
-    }
-  }
 
-  // 4. update
+  // 4. update (a non-finite gradient shows up here too: it makes its weight non-finite)
   copyWeights(kernels, weights, scratch, 'save', (w) => w.trainable);
   optimizer.saveState(scratch, weights);
   optimizer.applyGradients(weights);
@@ -93,7 +89,11 @@ export function trainStep(net: Network, x: Batch, t: Batch, grad: Batch): StepRe
     if (w.trainable && !kernels.allFinite(w.value.storage, w.value.size)) {
       copyWeights(kernels, weights, scratch, 'restore', (v) => v.trainable);
       optimizer.restoreState(scratch);
-      return { loss: total, penalty, output, nonFinite: undo(`the update made ${ownerName(layers, w)}/${w.name} non-finite (loss ${total}); the learning rate is too large`) };
+      const badGradient = weights.find((v) => v.grad && !kernels.allFinite(v.grad.storage, v.grad.size));
+      const why = badGradient
+        ? `the gradient of ${ownerName(layers, badGradient)}/${badGradient.name} is not finite (loss ${total})`
+        : `the update made ${ownerName(layers, w)}/${w.name} non-finite (loss ${total}); the learning rate is too large`;
+      return { loss: total, penalty, output, nonFinite: undo(why) };
     }
   }
   return { loss: total, penalty, output, nonFinite: null };

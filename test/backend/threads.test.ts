@@ -12,6 +12,7 @@ import * as nn from '../../src/index.js';
 import { loadWasmKernels, type WasmKernels } from '../../src/backend/wasm.js';
 import { blockCount, PARALLEL_MIN_FLOPS } from '../../src/backend/threads.js';
 import { CLAIM_BLOCKS, CONTROL, claimWord } from '../../src/backend/thread-worker.js';
+import { Random } from '../../src/random.js';
 import { plainUnshared, relaxedUnshared } from '../helpers/kernel-backends.js';
 import { firstDifference, gemmCases, gemmInputs, runGemm, type GemmCase } from '../helpers/gemm-cases.js';
 
@@ -30,6 +31,10 @@ const shapes = fc.oneof(
   fc.record({ m: fc.integer({ min: 30, max: 300 }), n: fc.integer({ min: 1, max: 13 }), k: fc.integer({ min: 20, max: 90 }) }),
   fc.record({ m: fc.integer({ min: 9, max: 150 }), n: fc.integer({ min: 9, max: 150 }), k: fc.integer({ min: 1, max: 300 }) }),
   fc.record({ m: fc.integer({ min: 121, max: 260 }), n: fc.integer({ min: 13, max: 100 }), k: fc.integer({ min: 257, max: 300 }) }),
+  // The shared pack of op(A) over several MC row blocks and KC slices (columns cut), and of
+  // op(B) over two NC column blocks (rows cut).
+  fc.record({ m: fc.integer({ min: 121, max: 250 }), n: fc.integer({ min: 251, max: 300 }), k: fc.integer({ min: 257, max: 300 }) }),
+  fc.record({ m: fc.integer({ min: 1030, max: 1060 }), n: fc.integer({ min: 1025, max: 1029 }), k: fc.integer({ min: 1, max: 6 }) }),
 );
 const cases = gemmCases(shapes).filter((c) => c.m * c.n * c.k > 512); // smaller ones take gemm's direct loop, never split
 
@@ -83,17 +88,55 @@ describe('a gemm split across threads gives the bits of one thread', () => {
   });
 });
 
+describe('optimizer updates split across threads give the bits of one thread', () => {
+  for (const { label, relaxed, unshared } of builds) {
+    it(`${label}: Adam (with and without weight decay) and RMSprop, 2 and 3 threads, n not a multiple of 4`, async () => {
+      const many = await loadWasmKernels({ relaxed, threads: 2 });
+      started.push(many);
+      many.parallelMinUpdate = 0;
+      const update = (k: WasmKernels, which: 'adam' | 'rmsprop', n: number, seed: number, weightDecay: number): Float32Array[] => {
+        const random = new Random(seed);
+        const buffers = [0, 1, 2, 3].map(() => {
+          const s = k.alloc(n);
+          const v = s.view();
+          for (let i = 0; i < n; i++) v[i] = (random.next() - 0.5) * 4;
+          return s;
+        });
+        const [w, g, m, v] = buffers;
+        for (let i = 0; i < n; i++) v.view()[i] = Math.abs(v.view()[i]); // a second moment is ≥ 0
+        for (let t = 1; t <= 3; t++) {
+          if (which === 'adam') k.adamUpdate(w, g, m, v, n, 0.01, 0.9, 0.999, 1e-7, t, weightDecay);
+          else k.rmspropUpdate(w, g, v, n, 0.01, 0.9, 1e-7);
+        }
+        const out = buffers.map((b) => b.view().slice());
+        for (const b of buffers) k.free(b);
+        return out;
+      };
+      for (const threads of [2, 3]) {
+        await many.setThreads(threads);
+        fc.assert(
+          fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer(), fc.constantFrom<'adam' | 'rmsprop'>('adam', 'rmsprop'), fc.constantFrom(0, 0.004), (n, seed, which, wd) => {
+            const expected = update(unshared, which, n, seed, wd), actual = update(many, which, n, seed, wd);
+            return expected.every((e, i) => firstDifference(actual[i], e) === -1);
+          }),
+          { seed: 21 + threads, numRuns: 40 },
+        );
+      }
+    });
+  }
+});
+
 describe('claiming blocks', () => {
   // The workers' loop, compiled from the very source they run.
   const claimBlocks = new Function(`${CLAIM_BLOCKS}; return claimBlocks;`)() as (
-    control: Int32Array, job: number, gemmBlock: (...args: number[]) => void, work: number,
+    control: Int32Array, job: number, runBlock: (block: number, blocks: number) => void,
   ) => void;
 
   it('a thread claims every block of its job exactly once and counts each as completed', () => {
     const control = new Int32Array(CONTROL.length);
     control[CONTROL.claim] = claimWord(7, 5);
     const seen: number[] = [];
-    claimBlocks(control, 7, (...args) => seen.push(args[10]), 0);
+    claimBlocks(control, 7, (block) => seen.push(block));
     expect(seen).toEqual([0, 1, 2, 3, 4]);
     expect(control[CONTROL.completed]).toBe(5);
   });
@@ -105,9 +148,9 @@ describe('claiming blocks', () => {
     control[CONTROL.completed] = 0;
     control[CONTROL.claim] = claimWord(7, 2) + 2; // job 7: both blocks taken
     const calls: number[][] = [];
-    claimBlocks(control, 7, (...args) => calls.push(args), 0);
+    claimBlocks(control, 7, (...args) => calls.push(args));
     control[CONTROL.claim] = claimWord(8, 40); // job 8 posted
-    claimBlocks(control, 7, (...args) => calls.push(args), 0);
+    claimBlocks(control, 7, (...args) => calls.push(args));
     expect(calls).toEqual([]);
     expect(control[CONTROL.completed]).toBe(0);
     expect(control[CONTROL.claim]).toBe(claimWord(8, 40));
