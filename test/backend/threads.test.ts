@@ -187,10 +187,11 @@ describe('many threads on few cores', () => {
 });
 
 describe('blockCount', () => {
-  it('gives a block per 4 Mflop, from one to four per thread, but no more than the tiles along the longer side, nor 64', () => {
-    expect(blockCount(1024, 1024, 1024, 4, 8, 2)).toBe(8); // 2.1 Gflop: 4 per thread
-    expect(blockCount(128, 512, 784, 3, 12, 4)).toBe(16); // 103 Mflop
-    expect(blockCount(128, 256, 512, 4, 8, 2)).toBe(8); // 33.5 Mflop: 8 blocks of 4.2
+  it('gives a block per 4 Mflop, one or two per thread, but no more than the tiles along the longer side, nor 64', () => {
+    expect(blockCount(1024, 1024, 1024, 4, 8, 2)).toBe(4); // 2.1 Gflop: 2 per thread
+    expect(blockCount(128, 512, 784, 3, 12, 4)).toBe(8); // 103 Mflop
+    expect(blockCount(128, 256, 512, 4, 8, 2)).toBe(4); // 33.5 Mflop
+    expect(blockCount(128, 256, 512, 4, 8, 3)).toBe(6);
     expect(blockCount(128, 128, 128, 4, 8, 2)).toBe(2); // 4.2 Mflop: one per thread
     expect(blockCount(9, 2, 500, 4, 8, 3)).toBe(3); // 9 rows: 3 tiles of 4
     expect(blockCount(2, 9, 500, 4, 8, 3)).toBe(2); // 9 columns: 2 tiles of 8
