@@ -34,12 +34,19 @@ export const CONTROL = {
   /** What the job computes: one of JOB_KIND. */
   kind: 5,
   /**
+   * Workers asleep in Atomics.wait on `job`. The main thread calls Atomics.notify (a system
+   * call) only when there are any: a worker still spinning sees the new job by itself.
+   */
+  sleepers: 6,
+  /** 1 while the main thread sleeps on `completed`: workers then notify it after a block. */
+  mainAsleep: 7,
+  /**
    * The job's arguments, before the block number: gemmBlock's transA, transB, m, n, k, a, b,
    * c, accumulate, shared; adamUpdateBlock's w, g, m, v, n, then lr, beta1, beta2, epsilon,
    * biasCorrection1, biasCorrection2, weightDecay as float32 bits; rmspropUpdateBlock's w, g,
    * meanSquare, n, then lr, rho, epsilon as float32 bits.
    */
-  args: 6,
+  args: 8,
   /** Int32s in the block. */
   length: 32,
 } as const;
@@ -104,7 +111,7 @@ export const CLAIM_BLOCKS = `function claimBlocks(control, job, runBlock) {
       console.error('wasmnn worker:', error);
     }
     Atomics.add(control, C.completed, 1);
-    Atomics.notify(control, C.completed);
+    if (Atomics.load(control, C.mainAsleep) !== 0) Atomics.notify(control, C.completed);
   }
 }
 `;
@@ -146,7 +153,11 @@ function run(start, ready) {
   ready();
   for (;;) {
     for (let i = 0; i < ${SPIN_CHECKS} && Atomics.load(control, ${CONTROL.job}) === seen; i++); // the next job is often near
-    Atomics.wait(control, ${CONTROL.job}, seen); // returns at once if the job number has moved on
+    if (Atomics.load(control, ${CONTROL.job}) === seen) {
+      Atomics.add(control, ${CONTROL.sleepers}, 1); // before the last look: a job posted after it is notified
+      Atomics.wait(control, ${CONTROL.job}, seen); // returns at once if the job number has moved on
+      Atomics.sub(control, ${CONTROL.sleepers}, 1);
+    }
     const job = Atomics.load(control, ${CONTROL.job});
     if (job === seen) continue;
     if (job === ${STOP}) {

@@ -153,18 +153,24 @@ interface Thread {
 const mainThreadMayBlock = isNode || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 
 /**
- * Returns true once control[field] === value, blocking where allowed, else spinning; or false
- * after `timeoutMs` milliseconds (default: never).
+ * Returns true once control[field] === value, spinning a little, then blocking where allowed
+ * (with CONTROL.mainAsleep set, so that workers notify), else spinning; or false after
+ * `timeoutMs` milliseconds (default: never).
  */
 function waitUntil(control: Int32Array, field: number, value: number, timeoutMs = Infinity): boolean {
   for (let i = 0; i < SPIN_CHECKS && Atomics.load(control, field) !== value; i++); // the last block is often near its end
   const deadline = performance.now() + timeoutMs;
-  for (let now = Atomics.load(control, field); now !== value; now = Atomics.load(control, field)) {
-    const left = deadline - performance.now();
-    if (left <= 0) return false;
-    if (mainThreadMayBlock) Atomics.wait(control, field, now, left);
+  if (mainThreadMayBlock) Atomics.store(control, CONTROL.mainAsleep, 1);
+  try {
+    for (let now = Atomics.load(control, field); now !== value; now = Atomics.load(control, field)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      if (mainThreadMayBlock) Atomics.wait(control, field, now, left);
+    }
+    return true;
+  } finally {
+    if (mainThreadMayBlock) Atomics.store(control, CONTROL.mainAsleep, 0);
   }
-  return true;
 }
 
 /** How long stopping waits for idle workers to answer before it terminates them regardless. */
@@ -303,7 +309,7 @@ export class ThreadPool {
     control[CONTROL.failed] = 0;
     Atomics.store(control, CONTROL.claim, claimWord(job, blocks));
     Atomics.store(control, CONTROL.job, job);
-    Atomics.notify(control, CONTROL.job);
+    if (Atomics.load(control, CONTROL.sleepers) !== 0) Atomics.notify(control, CONTROL.job);
     let finished = false;
     try {
       this.claimBlocks(job);
