@@ -53,8 +53,8 @@ function msPerIteration(x: Float32Array, iterations: number, repeats: number): n
 export async function runKMeansBench(): Promise<string> {
   const { train } = await nn.data.loadMnist({ trainSize: 10_000, testSize: 0, seed: 1 });
   const backends: { label: string; set: () => Promise<void>; iterations: number; repeats: number }[] = [
-    { label: 'wasm relaxed', set: () => nn.setBackend('wasm', { relaxed: true }), iterations: ITERATIONS, repeats: REPEATS },
-    { label: 'wasm plain', set: () => nn.setBackend('wasm', { relaxed: false }), iterations: ITERATIONS, repeats: REPEATS },
+    { label: 'wasm relaxed', set: () => nn.setBackend('wasm', { relaxed: true, threads: 1 }), iterations: ITERATIONS, repeats: REPEATS },
+    { label: 'wasm plain', set: () => nn.setBackend('wasm', { relaxed: false, threads: 1 }), iterations: ITERATIONS, repeats: REPEATS },
     { label: 'reference', set: () => nn.setBackend('reference'), iterations: 2, repeats: 1 },
   ];
   const x = nn.data.pixelsToFloat32(train.x); // once, outside the timed runs

@@ -39,6 +39,13 @@ export function stepFlops(batch: number, hidden: number[] = [512, 256]): number 
 export async function epochSeconds(
   model: nn.Sequential, x: nn.data.Pixels, y: Float32Array, batchSize: number, rounds: number, statistic: 'median' | 'fastest' = 'median',
 ): Promise<[number, number]> {
+  const times = await epochTimes(model, x, y, batchSize, rounds);
+  const pick = statistic === 'median' ? median : (t: number[]) => Math.min(...t);
+  return [pick(times[0]), pick(times[1])];
+}
+
+/** Seconds of each epoch on 1 and on 2 threads, `rounds` rounds, the two alternating within a round. */
+export async function epochTimes(model: nn.Sequential, x: nn.data.Pixels, y: Float32Array, batchSize: number, rounds: number): Promise<[number[], number[]]> {
   const times: [number[], number[]] = [[], []];
   for (let r = 0; r < rounds; r++) {
     for (const threads of [1, 2]) {
@@ -48,6 +55,5 @@ export async function epochSeconds(
       times[threads - 1].push((performance.now() - t0) / 1000);
     }
   }
-  const pick = statistic === 'median' ? median : (t: number[]) => Math.min(...t);
-  return [pick(times[0]), pick(times[1])];
+  return times;
 }

@@ -271,7 +271,13 @@ describe('training speed, page against Node (logged for web/README.md)', () => {
   let split: DigitSplit;
 
   beforeAll(async () => {
-    await nn.ready(); // relaxed SIMD in Node too, as in Chromium
+    // Relaxed SIMD in Node too, as in Chromium, and as many threads as the page has: one here,
+    // since the test's static server sends no COOP/COEP headers (the page is not cross-origin
+    // isolated), so Node must not split its gemms either for the same work.
+    const backend = (await page.textContent('#backend')) ?? '';
+    const threads = Number(/(\d+) threads?/.exec(backend)?.[1]);
+    expect(threads, backend).toBeGreaterThanOrEqual(1);
+    await nn.ready({ threads });
     split = splitDigits(await readDigits(readFileSync(join(web, 'generated', 'digits-images.idx.gz')), readFileSync(join(web, 'generated', 'digits-labels.idx.gz'))));
   });
 
