@@ -310,6 +310,41 @@ describe('training speed, page against Node (logged for web/README.md)', () => {
   });
 });
 
+describe('on a cross-origin isolated page', () => {
+  it('trains digits with the threaded backend, to the very numbers of one thread in Node', async () => {
+    const isolatedServer = await serveDirectory(web, true);
+    const isolated = await openUntil(browser, `${isolatedServer.base}/dist/index.html`, 'ready', 60_000, errors);
+    try {
+      expect(await isolated.evaluate(() => window.crossOriginIsolated)).toBe(true);
+      const threads = Math.min(4, await isolated.evaluate(() => navigator.hardwareConcurrency));
+      expect(await isolated.locator('#backend').textContent()).toBe(`backend: wasm, relaxed SIMD · ${threads} thread${threads === 1 ? '' : 's'}`);
+      await isolated.selectOption('#dataset', 'digits');
+      await isolated.waitForFunction(() => JSON.parse(document.getElementById('main')?.dataset.config ?? '{}').dataset === 'digits' && document.getElementById('status')?.textContent === 'ready', null, { timeout: 60_000 });
+      await isolated.click('#train');
+      await isolated.waitForFunction(() => ['finished', 'stopped'].includes(document.getElementById('status')?.textContent ?? '') || (document.getElementById('status')?.textContent ?? '').startsWith('error'), null, { timeout: 120_000 });
+      expect(await isolated.locator('#status').textContent()).toBe('finished');
+      const config = JSON.parse((await isolated.locator('#main').getAttribute('data-config')) ?? '{}') as PlaygroundConfig;
+      const shown = {
+        loss: Number(await isolated.locator('#val-loss').getAttribute('data-value')),
+        accuracy: Number(await isolated.locator('#val-accuracy').getAttribute('data-value')),
+      };
+      // The same run in Node on one thread: each element of a split product is computed by one
+      // thread in the one-thread order, so the logged numbers agree to the last bit.
+      await nn.ready({ threads: 1 });
+      const split = splitDigits(await readDigits(readFileSync(join(web, 'generated', 'digits-images.idx.gz')), readFileSync(join(web, 'generated', 'digits-labels.idx.gz'))));
+      const session = new Session(config, digitsData(config, split));
+      let last: Record<string, number> = {};
+      await session.train({ epoch: (_epoch, logs) => { last = logs as Record<string, number>; }, progress: () => {} });
+      session.dispose();
+      expect(shown).toEqual({ loss: last.val_loss, accuracy: last.val_accuracy });
+      expect(shown.accuracy).toBeGreaterThan(0.8);
+    } finally {
+      await isolated.close();
+      await isolatedServer.close();
+    }
+  });
+});
+
 describe('the console', () => {
   it('shows no errors, from the first load to the last run', () => {
     expect(errors).toEqual([]);

@@ -217,6 +217,7 @@ const format = {
 function showNumbers(logs: EpochLogs | undefined): void {
   $('train-loss').textContent = format.loss(logs?.loss);
   $('val-loss').textContent = format.loss(logs?.val_loss);
+  $('val-loss').dataset.value = logs?.val_loss === undefined ? '' : String(logs.val_loss);
   $('train-accuracy').textContent = format.accuracy(logs?.accuracy);
   const validation = $('val-accuracy');
   validation.textContent = format.accuracy(logs?.val_accuracy);
