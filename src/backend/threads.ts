@@ -1,25 +1,29 @@
 /**
- * Threads for gemm: worker threads that share the wasm backend's memory and compute blocks of
- * C beside the calling thread.
+ * Threads for big gemms and optimizer updates: worker threads that share the wasm backend's
+ * memory and compute blocks of the work beside the calling thread.
  *
- * The main thread cuts C into blocks of whole register tiles (`gemmBlock` in
- * assembly/gemm.ts: along the longer side, several blocks per thread), writes the job into a
- * control block in the shared memory, and wakes the workers with `Atomics.notify`. Then
- * every thread, the main one included, claims blocks one at a time (a compare-exchange on a
- * counter) and computes them, until none is left; the main thread waits until all are
- * completed. A block is computed by exactly one thread, by the same code over the same
- * k-slices in the same order as on one thread, so the result is bit for bit the same for any
- * number of threads and whichever thread takes which block. Claiming, rather than handing
- * each worker a fixed part, keeps a busy machine from stalling a gemm: a worker that is slow
- * to wake finds fewer blocks left, or none.
+ * For a gemm the main thread cuts C into blocks of whole register tiles (`gemmBlock` in
+ * assembly/gemm.ts: along the longer side, at most two blocks per thread), packs the operand
+ * every block needs whole once (`gemmPackShared`), writes the job into a control block in the
+ * shared memory, and wakes the workers. Then every thread, the main one included, claims
+ * blocks one at a time (a compare-exchange on the claim word) and computes them, until none
+ * is left; the main thread waits until all are completed. A block is computed by exactly one
+ * thread, by the same code over the same k-slices in the same order as on one thread, so the
+ * result is bit for bit the same for any number of threads and whichever thread takes which
+ * block. Claiming, rather than handing each worker a fixed part, keeps a busy machine from
+ * stalling a gemm: a worker that is slow to wake finds fewer blocks left, or none. Adam and
+ * RMSprop updates are cut the same way into runs of whole SIMD vectors.
  *
- * Waiting: Node's main thread and workers block in `Atomics.wait`. A browser's main thread
- * may not block, so there it spins on `Atomics.load` while the workers finish their last
- * blocks. A Promise-based wait (`Atomics.waitAsync`) would make every kernel call
- * asynchronous, and the Kernels contract, the layers and the training step are synchronous.
+ * Waiting: a worker that has finished a job spins a little (the next one often comes within
+ * microseconds), then sleeps in `Atomics.wait`; `Atomics.notify`, a system call, is made only
+ * when the other side sleeps. Node's main thread also blocks in `Atomics.wait` once it has
+ * spun. A browser's main thread may not block, so there it spins on `Atomics.load` while the
+ * workers finish their last blocks. A Promise-based wait (`Atomics.waitAsync`) would make
+ * every kernel call asynchronous, and the Kernels contract, the layers and the training step
+ * are synchronous.
  *
- * Only gemms of at least PARALLEL_MIN_FLOPS go to the workers (wasm.ts); everything else runs
- * on the calling thread.
+ * Only gemms of at least PARALLEL_MIN_FLOPS and updates of at least PARALLEL_MIN_UPDATE values
+ * go to the workers (wasm.ts); everything else runs on the calling thread.
  */
 
 import { BackendError, ConfigError } from '../errors.js';
