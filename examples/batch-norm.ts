@@ -5,9 +5,10 @@
  * rates, without and with batch normalization (Dense -> BatchNorm -> relu), from the same
  * initial Dense weights and the same batches. Without it, each layer's inputs shift and
  * grow as the layers below it change, and a large step can blow the activations up: at the
- * larger rate the plain network's loss overflows within the first epoch. With it, every
- * hidden layer sees standardized inputs whatever the layers below did, so the same rate
- * trains, and at the smaller rate the loss falls faster.
+ * larger rate the plain network's loss falls slowly and unevenly (on other data or seeds it
+ * overflows; the study then marks the run diverged). With it, every hidden layer sees
+ * standardized inputs whatever the layers below did, so the same rate trains fast, and at
+ * the smaller rate the loss falls faster too.
  *
  * Validation loss is high after the first epoch with batch norm: inference uses the moving
  * statistics, which with momentum 0.99 have moved only 1 - 0.99^32 ≈ 28% of the way from

@@ -16,14 +16,15 @@
  *    report/examples/kmeans.svg (quick runs: a temporary directory).
  *
  * Against scikit-learn 1.2.1 (Debian's python3-sklearn; numpy 1.24, OpenBLAS 0.3.21), on the
- * same 10,000 digits (float32, pixel values in [0, 1]); measured 2026-12-01, Node 20, AMD EPYC:
+ * same 10,000 digits (float32 k/255, as nn.data.pixelsToFloat32 gives them); measured
+ * 2026-12-02, Node 20, AMD EPYC:
  *   inertia, k = 10, 10 starts:
- *     ours, nInit 10, seed 0 (this study)                388,051.6
- *     ours, seeds 0..4                                   388,051.6 to 388,237.3
+ *     ours, nInit 10, seed 0 (this study)                388,132.3
+ *     ours, seeds 0..4                                   388,132.3 to 388,318.4
  *     sklearn KMeans(n_clusters=10, n_init=10),
- *       random_state 0..4                                388,052.9 to 388,333.4 (median 388,053.3)
- *   Each of our five results is within 0.08% of each of scikit-learn's (seed 0 is 0.0004%
- *   below its median); the issue asks for 1%.
+ *       random_state 0..4                                388,133.8 to 388,416.8 (median 388,135.5)
+ *   Each of our five results is within 0.08% of each of scikit-learn's (seed 0 is 0.0008%
+ *   below its median).
  *   CPU time per Lloyd iteration, k = 10, one thread (bench/kmeans.ts; sklearn algorithm='lloyd',
  *   OMP_NUM_THREADS=1, timed the same way):
  *     ours 15.6 ms (relaxed SIMD), 17.4 ms (plain SIMD); sklearn 8.8 ms (bench/README.md).
@@ -31,7 +32,7 @@
  *   128-bit WebAssembly SIMD; scikit-learn runs one (distances, OpenBLAS sgemm in 256-bit AVX2
  *   with FMA) and adds the rows to their cluster sums in a compiled loop.
  *
- *   npx tsx examples/kmeans.ts            (about a minute)
+ *   npx tsx examples/kmeans.ts            (about 35 s)
  *   npx tsx examples/kmeans.ts --quick
  */
 
