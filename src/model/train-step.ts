@@ -12,8 +12,9 @@
  * makes its weight non-finite: NaN and ±Infinity survive every optimizer's update). If one
  * is not, it puts back what the step had changed (batch norm's moving statistics move in the
  * forward pass; weights and optimizer state in the update) and reports why, so the model
- * stays exactly as it was after the last finite step. The copies this takes cost about 2% of
- * a step; a model that silently holds Infinity would cost far more.
+ * stays exactly as it was after the last finite step. The copies this takes cost about 5% of
+ * a step (0.4 of 8 ms for 784-512-256-10 at batch 128, bench/step-profile.ts); a model that
+ * silently holds Infinity would cost far more.
  */
 
 import type { Kernels } from '../backend/kernels.js';
