@@ -1,7 +1,7 @@
 /**
  * Which backend runs the kernels. Chosen once, before building models:
  *
- *   await nn.ready();                      // wasm (SIMD), or reference with one warning
+ *   await nn.ready();                      // wasm (SIMD) on the cores (at most 4), or reference with one warning
  *   await nn.ready({ threads: 2 });        // ... with big gemms split over two threads
  *   await nn.setBackend('reference');      // plain TypeScript loops, for study and tests
  *   await nn.setBackend('wasm', { relaxed: false });  // plain SIMD: bit-identical everywhere
