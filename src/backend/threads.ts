@@ -224,9 +224,12 @@ export class ThreadPool {
   private shared = 0;
   private sharedFloats = 0;
 
-  /** A buffer of at least `floats` floats for the shared pack, or 0 when that is more than SHARED_MAX_BYTES. */
+  /** The largest shared pack, in bytes (SHARED_MAX_BYTES; a test sets 0 to run the per-block packing). */
+  sharedMaxBytes = SHARED_MAX_BYTES;
+
+  /** A buffer of at least `floats` floats for the shared pack, or 0 when that is more than sharedMaxBytes. */
   private sharedBuffer(floats: number): number {
-    if (floats * 4 > SHARED_MAX_BYTES) return 0;
+    if (floats * 4 > this.sharedMaxBytes) return 0;
     if (floats > this.sharedFloats) {
       if (this.shared !== 0) this.space.free(this.shared);
       this.shared = 0;

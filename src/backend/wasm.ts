@@ -101,6 +101,14 @@ export class WasmKernels implements Kernels {
   /** Adam and RMSprop updates of at least this many values are split across the threads. */
   parallelMinUpdate = PARALLEL_MIN_UPDATE;
 
+  /**
+   * The largest operand a split gemm packs once for all its blocks, in bytes; bigger ones are
+   * packed by each block (SHARED_MAX_BYTES in threads.ts; a test sets 0 to run that path).
+   */
+  set sharedPackMaxBytes(bytes: number) {
+    if (this.pool !== null) this.pool.sharedMaxBytes = bytes;
+  }
+
   constructor(
     private readonly exports: KernelExports,
     // The module's WebAssembly.Memory, typed by what is used of it, so that the published

@@ -75,6 +75,14 @@ describe('a gemm split across threads gives the bits of one thread', () => {
           { seed: 12 + threads, numRuns: 15 },
         );
       }
+      // Operands too big for the shared pack are packed by each block: the same bits.
+      await many.setThreads(2);
+      many.sharedPackMaxBytes = 0;
+      fc.assert(
+        fc.property(cases, (c) => firstDifference(run(many, c), run(unshared, c)) === -1),
+        { seed: 17, numRuns: 25 },
+      );
+      many.sharedPackMaxBytes = Number.POSITIVE_INFINITY;
     });
   }
 
