@@ -42,11 +42,26 @@ export class DisposedError extends WasmnnError {}
 /** An allocation would not fit in WebAssembly memory (4 GiB in all); nothing was allocated. */
 export class MemoryLimitError extends WasmnnError {}
 
+/**
+ * What a NonFiniteLossError carries of the interrupted fit: its History (callbacks/history.ts),
+ * described here by the fields a caller reads, so that this file imports nothing.
+ */
+export interface InterruptedHistory {
+  /** Epoch numbers that completed. */
+  readonly epoch: readonly number[];
+  /** Per-metric lists, one value per completed epoch. */
+  readonly history: Readonly<Record<string, number[]>>;
+  /** The epoch training stopped in. */
+  readonly stoppedEpoch: number | null;
+  /** Why training stopped: the same text as the error's message. */
+  readonly stopReason: string | null;
+}
+
 /** Training produced a non-finite loss; the model keeps its last finite weights. */
 export class NonFiniteLossError extends WasmnnError {
-  /** The History of the interrupted fit (epochs completed so far). */
-  readonly history: unknown;
-  constructor(message: string, history?: unknown) {
+  /** The History of the interrupted fit (the epochs completed before the failing one). */
+  readonly history: InterruptedHistory | undefined;
+  constructor(message: string, history?: InterruptedHistory) {
     super(message);
     this.history = history;
   }

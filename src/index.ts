@@ -29,7 +29,7 @@ export * as data from './data-api.js';
 export * as callbacks from './callbacks-api.js';
 export * as cluster from './cluster/index.js';
 export { loadModel, fromArtifacts, modelJson, serialization, type LoadOptions, type SaveOptions, type ModelArtifacts, type Serialized } from './io/index.js';
-export { WasmnnError, ShapeError, ValueError, ConfigError, ModelFormatError, AliasError, BackendError, DisposedError, MemoryLimitError, NonFiniteLossError, DataError } from './errors.js';
+export { WasmnnError, ShapeError, ValueError, ConfigError, ModelFormatError, AliasError, BackendError, DisposedError, MemoryLimitError, NonFiniteLossError, DataError, type InterruptedHistory } from './errors.js';
 
 /** Memory of the active backend: bytes in use, bytes reserved, live allocations. */
 export function memoryStats(): MemoryStats {

@@ -224,6 +224,11 @@ describe('fit semantics', () => {
     expect(error).toBeInstanceOf(nn.NonFiniteLossError);
     expect(String((error as Error).message)).toMatch(/training stopped at epoch \d+, batch \d+/);
     for (const w of allWeights(model)) for (const v of w) expect(Number.isFinite(v)).toBe(true);
+    // The error carries the interrupted fit's History, typed: the epochs that completed, and why it stopped.
+    const history: nn.InterruptedHistory | undefined = (error as nn.NonFiniteLossError).history;
+    expect(history?.stopReason).toBe((error as Error).message);
+    expect(history?.epoch.length).toBe(history?.history.loss?.length ?? 0);
+    expect(history?.stoppedEpoch).toBe(history?.epoch.length);
   });
 });
 
