@@ -4,63 +4,93 @@
 // comments here say only how. Each kernel walks its n values once, four lanes at a time with
 // f32x4, then a scalar tail. Storages arrive as byte offsets into linear memory (usize),
 // 16-byte aligned (the allocator guarantees it), booleans as i32 0/1. No kernel allocates.
+// The updates take `kept` offsets (0 for none): where each is given, the kernel stores the
+// values it is about to replace there (w, then each state buffer), in the same pass.
 
 import { madd } from './simd';
 
 // contract: Kernels.sgdUpdate. With momentum 0 the velocity offset is never read (the
 // caller passes 0 for a null velocity). -lr·g is computed once and used by both updates.
-export function sgdUpdate(w: usize, g: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: i32): void {
+export function sgdUpdate(
+  w: usize, g: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: i32, keptW: usize, keptVelocity: usize,
+): void {
   const vNegLr = f32x4.splat(-lr), vMomentum = f32x4.splat(momentum);
+  const keep = keptW != 0;
   let i = 0;
   if (momentum == 0) {
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      v128.store(w + o, madd(vNegLr, v128.load(g + o), v128.load(w + o)));
+      const wi = v128.load(w + o);
+      if (keep) v128.store(keptW + o, wi);
+      v128.store(w + o, madd(vNegLr, v128.load(g + o), wi));
     }
     for (; i < n; i++) {
       const o = <usize>i << 2;
-      store<f32>(w + o, load<f32>(w + o) - lr * load<f32>(g + o));
+      const wi = load<f32>(w + o);
+      if (keep) store<f32>(keptW + o, wi);
+      store<f32>(w + o, wi - lr * load<f32>(g + o));
     }
     return;
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
+    const wi = v128.load(w + o), vi = v128.load(velocity + o);
+    if (keep) {
+      v128.store(keptW + o, wi);
+      v128.store(keptVelocity + o, vi);
+    }
     const step = f32x4.mul(vNegLr, v128.load(g + o)); // -lr·g
-    const v = madd(vMomentum, v128.load(velocity + o), step);
+    const v = madd(vMomentum, vi, step);
     v128.store(velocity + o, v);
     const dw = nesterov ? madd(vMomentum, v, step) : v;
-    v128.store(w + o, f32x4.add(v128.load(w + o), dw));
+    v128.store(w + o, f32x4.add(wi, dw));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
+    const wi = load<f32>(w + o), vi = load<f32>(velocity + o);
+    if (keep) {
+      store<f32>(keptW + o, wi);
+      store<f32>(keptVelocity + o, vi);
+    }
     const step = -lr * load<f32>(g + o);
-    const v = momentum * load<f32>(velocity + o) + step;
+    const v = momentum * vi + step;
     store<f32>(velocity + o, v);
     const dw = nesterov ? momentum * v + step : v;
-    store<f32>(w + o, load<f32>(w + o) + dw);
+    store<f32>(w + o, wi + dw);
   }
 }
 
 // contract: Kernels.rmspropUpdate.
-export function rmspropUpdate(w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32): void {
+export function rmspropUpdate(
+  w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32, keptW: usize, keptMeanSquare: usize,
+): void {
   const oneMinusRho: f32 = 1 - rho;
   const vRho = f32x4.splat(rho), vOneMinusRho = f32x4.splat(oneMinusRho);
   const vLr = f32x4.splat(lr), vEpsilon = f32x4.splat(epsilon);
+  const keep = keptW != 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const vg = v128.load(g + o);
-    const ms = madd(vRho, v128.load(meanSquare + o), f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg)));
+    const vg = v128.load(g + o), wi = v128.load(w + o), msi = v128.load(meanSquare + o);
+    if (keep) {
+      v128.store(keptW + o, wi);
+      v128.store(keptMeanSquare + o, msi);
+    }
+    const ms = madd(vRho, msi, f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg)));
     v128.store(meanSquare + o, ms);
     const step = f32x4.div(f32x4.mul(vLr, vg), f32x4.sqrt(f32x4.add(ms, vEpsilon)));
-    v128.store(w + o, f32x4.sub(v128.load(w + o), step));
+    v128.store(w + o, f32x4.sub(wi, step));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const gi = load<f32>(g + o);
-    const ms = rho * load<f32>(meanSquare + o) + oneMinusRho * (gi * gi);
+    const gi = load<f32>(g + o), wi = load<f32>(w + o), msi = load<f32>(meanSquare + o);
+    if (keep) {
+      store<f32>(keptW + o, wi);
+      store<f32>(keptMeanSquare + o, msi);
+    }
+    const ms = rho * msi + oneMinusRho * (gi * gi);
     store<f32>(meanSquare + o, ms);
-    store<f32>(w + o, load<f32>(w + o) - (lr * gi) / Mathf.sqrt(ms + epsilon));
+    store<f32>(w + o, wi - (lr * gi) / Mathf.sqrt(ms + epsilon));
   }
 }
 
@@ -70,7 +100,7 @@ export function rmspropUpdate(w: usize, g: usize, meanSquare: usize, n: i32, lr:
 export function adamUpdate(
   w: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f32, beta1: f32, beta2: f32, epsilon: f32,
-  biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32,
+  biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32, keptW: usize, keptM: usize, keptV: usize,
 ): void {
   const oneMinusBeta1: f32 = 1 - beta1, oneMinusBeta2: f32 = 1 - beta2;
   const decay: f32 = lr * weightDecay;
@@ -78,30 +108,39 @@ export function adamUpdate(
   const vBeta2 = f32x4.splat(beta2), vOneMinusBeta2 = f32x4.splat(oneMinusBeta2);
   const vBc1 = f32x4.splat(biasCorrection1), vBc2 = f32x4.splat(biasCorrection2);
   const vLr = f32x4.splat(lr), vEpsilon = f32x4.splat(epsilon), vNegDecay = f32x4.splat(-decay);
+  const keep = keptW != 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const vg = v128.load(g + o);
-    const mi = madd(vBeta1, v128.load(m + o), f32x4.mul(vOneMinusBeta1, vg));
-    const vi = madd(vBeta2, v128.load(v + o), f32x4.mul(vOneMinusBeta2, f32x4.mul(vg, vg)));
+    const vg = v128.load(g + o), wi = v128.load(w + o), mOld = v128.load(m + o), vOld = v128.load(v + o);
+    if (keep) {
+      v128.store(keptW + o, wi);
+      v128.store(keptM + o, mOld);
+      v128.store(keptV + o, vOld);
+    }
+    const mi = madd(vBeta1, mOld, f32x4.mul(vOneMinusBeta1, vg));
+    const vi = madd(vBeta2, vOld, f32x4.mul(vOneMinusBeta2, f32x4.mul(vg, vg)));
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const mHat = f32x4.div(mi, vBc1);
     const vHat = f32x4.div(vi, vBc2);
     const step = f32x4.div(f32x4.mul(vLr, mHat), f32x4.add(f32x4.sqrt(vHat), vEpsilon));
-    const wi = v128.load(w + o);
     const decayed = madd(vNegDecay, wi, wi); // w - lr·wd·w
     v128.store(w + o, f32x4.sub(decayed, step));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const gi = load<f32>(g + o);
-    const mi = beta1 * load<f32>(m + o) + oneMinusBeta1 * gi;
-    const vi = beta2 * load<f32>(v + o) + oneMinusBeta2 * (gi * gi);
+    const gi = load<f32>(g + o), wi = load<f32>(w + o), mOld = load<f32>(m + o), vOld = load<f32>(v + o);
+    if (keep) {
+      store<f32>(keptW + o, wi);
+      store<f32>(keptM + o, mOld);
+      store<f32>(keptV + o, vOld);
+    }
+    const mi = beta1 * mOld + oneMinusBeta1 * gi;
+    const vi = beta2 * vOld + oneMinusBeta2 * (gi * gi);
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     const step = (lr * (mi / biasCorrection1)) / (Mathf.sqrt(vi / biasCorrection2) + epsilon);
-    const wi = load<f32>(w + o);
     store<f32>(w + o, wi - decay * wi - step);
   }
 }
@@ -164,20 +203,24 @@ export function penaltyGradient(w: usize, g: usize, n: i32, l1: f32, l2: f32): v
 export function adamUpdateBlock(
   w: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f32, beta1: f32, beta2: f32, epsilon: f32,
-  biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32, block: i32, blocks: i32,
+  biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32, keptW: usize, keptM: usize, keptV: usize, block: i32, blocks: i32,
 ): void {
   const start = blockStart(block, blocks, n);
   const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
   const o = <usize>start << 2;
-  adamUpdate(w + o, g + o, m + o, v + o, end - start, lr, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, weightDecay);
+  const keep = keptW != 0;
+  adamUpdate(w + o, g + o, m + o, v + o, end - start, lr, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, weightDecay,
+    keep ? keptW + o : 0, keep ? keptM + o : 0, keep ? keptV + o : 0);
 }
 
 // Block `block` of `blocks` of rmspropUpdate over n values (see blockStart).
 export function rmspropUpdateBlock(
-  w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32, block: i32, blocks: i32,
+  w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32, keptW: usize, keptMeanSquare: usize,
+  block: i32, blocks: i32,
 ): void {
   const start = blockStart(block, blocks, n);
   const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
   const o = <usize>start << 2;
-  rmspropUpdate(w + o, g + o, meanSquare + o, end - start, lr, rho, epsilon);
+  const keep = keptW != 0;
+  rmspropUpdate(w + o, g + o, meanSquare + o, end - start, lr, rho, epsilon, keep ? keptW + o : 0, keep ? keptMeanSquare + o : 0);
 }

@@ -214,6 +214,12 @@ export interface Kernels {
   // ---- optimizers and penalties ---------------------------------------------------------
   // Each update is fused: one pass over n values reads g and the state and writes the new
   // state and w. w, g and every state buffer must be distinct, non-overlapping storages.
+  // `kept`, when given, receives in the same pass the values the update replaces: kept[0] the
+  // n values of w, kept[1 + j] those of the j-th state buffer in argument order (none for SGD
+  // without momentum, the velocity with momentum, meanSquare for RMSprop, m and v for Adam),
+  // each a storage of at least n values, distinct from the others. The training step keeps
+  // them to undo a step whose result is not finite (src/model/train-step.ts) without copying
+  // the weights and state beforehand.
   /**
    * SGD (Keras): with momentum 0, w ← w - lr·g (velocity is not touched and may be null);
    * otherwise
@@ -224,7 +230,7 @@ export interface Kernels {
    */
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
-    lr: number, momentum: number, nesterov: boolean,
+    lr: number, momentum: number, nesterov: boolean, kept?: readonly Storage[] | null,
   ): void;
   /**
    * RMSprop (Keras 3 and TF.js, epsilon inside the square root):
@@ -233,7 +239,7 @@ export interface Kernels {
    */
   rmspropUpdate(
     w: Storage, g: Storage, meanSquare: Storage, n: number,
-    lr: number, rho: number, epsilon: number,
+    lr: number, rho: number, epsilon: number, kept?: readonly Storage[] | null,
   ): void;
   /**
    * Adam (TF.js form), step t counted from 1, with AdamW's decoupled decay first:
@@ -244,7 +250,7 @@ export interface Kernels {
    */
   adamUpdate(
     w: Storage, g: Storage, m: Storage, v: Storage, n: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number, kept?: readonly Storage[] | null,
   ): void;
   /** Returns l1·Σ|w| + l2·Σw² over n values, summed in float64 (0 for n = 0). */
   penalty(w: Storage, n: number, l1: number, l2: number): number;

@@ -228,14 +228,16 @@ export class ReferenceKernels implements Kernels {
   // ---- optimizers and penalties ---------------------------------------------------------
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
-    lr: number, momentum: number, nesterov: boolean,
+    lr: number, momentum: number, nesterov: boolean, kept: readonly Storage[] | null = null,
   ): void {
     const W = w.view(), G = g.view();
     if (momentum === 0) {
+      keep(kept, n, [w]);
       for (let i = 0; i < n; i++) W[i] -= lr * G[i]; // w ← w - lr·g
       return;
     }
     if (velocity === null) throw new ValueError('sgdUpdate: momentum ≠ 0 needs a velocity buffer, got null');
+    keep(kept, n, [w, velocity]);
     const V = velocity.view();
     for (let i = 0; i < n; i++) {
       V[i] = momentum * V[i] - lr * G[i]; //                     v ← momentum·v - lr·g
@@ -245,9 +247,10 @@ export class ReferenceKernels implements Kernels {
 
   rmspropUpdate(
     w: Storage, g: Storage, meanSquare: Storage, n: number,
-    lr: number, rho: number, epsilon: number,
+    lr: number, rho: number, epsilon: number, kept: readonly Storage[] | null = null,
   ): void {
     const W = w.view(), G = g.view(), MS = meanSquare.view();
+    keep(kept, n, [w, meanSquare]);
     for (let i = 0; i < n; i++) {
       MS[i] = rho * MS[i] + (1 - rho) * G[i] * G[i]; //   ms ← rho·ms + (1-rho)·g²
       W[i] -= (lr * G[i]) / Math.sqrt(MS[i] + epsilon); // w ← w - lr·g/sqrt(ms + ε)
@@ -256,9 +259,10 @@ export class ReferenceKernels implements Kernels {
 
   adamUpdate(
     w: Storage, g: Storage, m: Storage, v: Storage, n: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number, kept: readonly Storage[] | null = null,
   ): void {
     const W = w.view(), G = g.view(), M = m.view(), V = v.view();
+    keep(kept, n, [w, m, v]);
     const biasCorrection1 = 1 - beta1 ** t; // 1 - b1^t
     const biasCorrection2 = 1 - beta2 ** t; // 1 - b2^t
     for (let i = 0; i < n; i++) {
@@ -375,6 +379,12 @@ export class ReferenceKernels implements Kernels {
 }
 
 /** SELU's constants λ and a (Klambauer et al. 2017; Keras rounds them to 1.05070098 and 1.67326324). */
+/** kept[i] ← the first n values of sources[i]: what an update is about to replace. */
+function keep(kept: readonly Storage[] | null, n: number, sources: Storage[]): void {
+  if (kept === null) return;
+  for (const [i, source] of sources.entries()) kept[i].view().set(source.view().subarray(0, n));
+}
+
 const SELU_SCALE = 1.0507009873554805;
 const SELU_ALPHA = 1.6732632423543772;
 

@@ -43,8 +43,9 @@ export const CONTROL = {
   /**
    * The job's arguments, before the block number: gemmBlock's transA, transB, m, n, k, a, b,
    * c, accumulate, shared; adamUpdateBlock's w, g, m, v, n, then lr, beta1, beta2, epsilon,
-   * biasCorrection1, biasCorrection2, weightDecay as float32 bits; rmspropUpdateBlock's w, g,
-   * meanSquare, n, then lr, rho, epsilon as float32 bits.
+   * biasCorrection1, biasCorrection2, weightDecay as float32 bits, then keptW, keptM, keptV;
+   * rmspropUpdateBlock's w, g, meanSquare, n, then lr, rho, epsilon as float32 bits, then
+   * keptW, keptMeanSquare.
    */
   args: 8,
   /** Int32s in the block. */
@@ -126,9 +127,10 @@ const BLOCK_RUNNER = `function blockRunner(exports, control, floats, work) {
   kinds[${JOB_KIND.gemm}] = (block, blocks) => exports.gemmBlock(control[a], control[a + 1], control[a + 2], control[a + 3],
     control[a + 4], control[a + 5], control[a + 6], control[a + 7], control[a + 8], work, control[a + 9], block, blocks);
   kinds[${JOB_KIND.adam}] = (block, blocks) => exports.adamUpdateBlock(control[a], control[a + 1], control[a + 2], control[a + 3],
-    control[a + 4], floats[a + 5], floats[a + 6], floats[a + 7], floats[a + 8], floats[a + 9], floats[a + 10], floats[a + 11], block, blocks);
+    control[a + 4], floats[a + 5], floats[a + 6], floats[a + 7], floats[a + 8], floats[a + 9], floats[a + 10], floats[a + 11],
+    control[a + 12], control[a + 13], control[a + 14], block, blocks);
   kinds[${JOB_KIND.rmsprop}] = (block, blocks) => exports.rmspropUpdateBlock(control[a], control[a + 1], control[a + 2], control[a + 3],
-    floats[a + 4], floats[a + 5], floats[a + 6], block, blocks);
+    floats[a + 4], floats[a + 5], floats[a + 6], control[a + 7], control[a + 8], block, blocks);
   return (block, blocks) => kinds[control[${CONTROL.kind}]](block, blocks);
 }
 `;

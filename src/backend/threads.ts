@@ -142,9 +142,12 @@ export interface BlockExports {
   gemmTileColumns(): number;
   adamUpdateBlock(
     w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
-    biasCorrection1: number, biasCorrection2: number, weightDecay: number, block: number, blocks: number,
+    biasCorrection1: number, biasCorrection2: number, weightDecay: number, keptW: number, keptM: number, keptV: number, block: number, blocks: number,
   ): void;
-  rmspropUpdateBlock(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, block: number, blocks: number): void;
+  rmspropUpdateBlock(
+    w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number,
+    block: number, blocks: number,
+  ): void;
 }
 
 /** A started worker: its workspace, and how to end it. */
@@ -284,20 +287,22 @@ export class ThreadPool {
   /** Kernels.adamUpdate over n values (offsets and scalars as the export takes them), in blocks. */
   adamUpdate(
     w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
-    biasCorrection1: number, biasCorrection2: number, weightDecay: number,
+    biasCorrection1: number, biasCorrection2: number, weightDecay: number, keptW: number, keptM: number, keptV: number,
   ): void {
     const ints = this.control, floats = this.floats, at = CONTROL.args;
     ints[at] = w; ints[at + 1] = g; ints[at + 2] = m; ints[at + 3] = v; ints[at + 4] = n;
     floats[at + 5] = lr; floats[at + 6] = beta1; floats[at + 7] = beta2; floats[at + 8] = epsilon;
     floats[at + 9] = biasCorrection1; floats[at + 10] = biasCorrection2; floats[at + 11] = weightDecay;
+    ints[at + 12] = keptW; ints[at + 13] = keptM; ints[at + 14] = keptV;
     this.run(JOB_KIND.adam, updateBlockCount(n, this.threads), 'an Adam update');
   }
 
   /** Kernels.rmspropUpdate over n values, in blocks. */
-  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number): void {
+  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number): void {
     const ints = this.control, floats = this.floats, at = CONTROL.args;
     ints[at] = w; ints[at + 1] = g; ints[at + 2] = meanSquare; ints[at + 3] = n;
     floats[at + 4] = lr; floats[at + 5] = rho; floats[at + 6] = epsilon;
+    ints[at + 7] = keptW; ints[at + 8] = keptMeanSquare;
     this.run(JOB_KIND.rmsprop, updateBlockCount(n, this.threads), 'an RMSprop update');
   }
 
@@ -357,10 +362,11 @@ export class ThreadPool {
         e.gemmBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], this.work, c[a + 9], block, blocks);
         return;
       case JOB_KIND.adam:
-        e.adamUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], f[a + 5], f[a + 6], f[a + 7], f[a + 8], f[a + 9], f[a + 10], f[a + 11], block, blocks);
+        e.adamUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], f[a + 5], f[a + 6], f[a + 7], f[a + 8], f[a + 9], f[a + 10], f[a + 11],
+          c[a + 12], c[a + 13], c[a + 14], block, blocks);
         return;
       case JOB_KIND.rmsprop:
-        e.rmspropUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], f[a + 4], f[a + 5], f[a + 6], block, blocks);
+        e.rmspropUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], f[a + 4], f[a + 5], f[a + 6], c[a + 7], c[a + 8], block, blocks);
         return;
     }
   }

@@ -43,9 +43,12 @@ interface KernelExports extends BlockExports {
   copy(src: number, dst: number, n: number): void;
   allFinite(x: number, n: number): number;
   bytesToFloats(src: number, dst: number, n: number, scale: number): void;
-  sgdUpdate(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number): void;
-  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number): void;
-  adamUpdate(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, biasCorrection1: number, biasCorrection2: number, weightDecay: number): void;
+  sgdUpdate(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number, keptW: number, keptVelocity: number): void;
+  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number): void;
+  adamUpdate(
+    w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
+    biasCorrection1: number, biasCorrection2: number, weightDecay: number, keptW: number, keptM: number, keptV: number,
+  ): void;
   penalty(w: number, n: number, l1: number, l2: number): number;
   penaltyGradient(w: number, g: number, n: number, l1: number, l2: number): void;
   batchNormForwardTraining(x: number, gamma: number, beta: number, y: number, xhat: number, mean: number, variance: number, invStd: number, m: number, n: number, epsilon: number): void;
@@ -280,29 +283,39 @@ export class WasmKernels implements Kernels {
 
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
-    lr: number, momentum: number, nesterov: boolean,
+    lr: number, momentum: number, nesterov: boolean, kept: readonly Storage[] | null = null,
   ): void {
     if (momentum !== 0 && velocity === null) throw new ValueError('sgdUpdate: momentum ≠ 0 needs a velocity buffer, got null');
     // With momentum 0 the kernel never touches velocity, so any offset will do.
     const v = velocity === null ? 0 : this.ptr(velocity);
-    this.exports.sgdUpdate(this.ptr(w), this.ptr(g), v, n, lr, momentum, +nesterov);
+    const [keptW, keptVelocity] = this.keptOffsets(kept, momentum === 0 ? 1 : 2);
+    this.exports.sgdUpdate(this.ptr(w), this.ptr(g), v, n, lr, momentum, +nesterov, keptW, keptVelocity);
   }
 
   rmspropUpdate(
     w: Storage, g: Storage, meanSquare: Storage, n: number,
-    lr: number, rho: number, epsilon: number,
+    lr: number, rho: number, epsilon: number, kept: readonly Storage[] | null = null,
   ): void {
     const update = this.updatePool(n) ?? this.exports;
-    update.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon);
+    const [keptW, keptMeanSquare] = this.keptOffsets(kept, 2);
+    update.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon, keptW, keptMeanSquare);
   }
 
   adamUpdate(
     w: Storage, g: Storage, m: Storage, v: Storage, n: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number, kept: readonly Storage[] | null = null,
   ): void {
     // The bias corrections 1 - b^t are computed here once, in float64, and passed in.
     const update = this.updatePool(n) ?? this.exports;
-    update.adamUpdate(this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t, weightDecay);
+    const [keptW, keptM, keptV] = this.keptOffsets(kept, 3);
+    update.adamUpdate(this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t, weightDecay, keptW, keptM, keptV);
+  }
+
+  /** Byte offsets of the first `count` storages of `kept`, the rest 0 (all 0 without `kept`: keep nothing). */
+  private keptOffsets(kept: readonly Storage[] | null, count: number): [number, number, number] {
+    const offsets: [number, number, number] = [0, 0, 0];
+    if (kept !== null) for (let i = 0; i < count; i++) offsets[i] = this.ptr(kept[i]);
+    return offsets;
   }
 
   penalty(w: Storage, n: number, l1: number, l2: number): number {

@@ -59,55 +59,41 @@ export abstract class Optimizer {
     this.rate = value;
   }
 
-  /** One optimization step over `weights`; weights with `trainable: false` are skipped. */
-  applyGradients(weights: readonly Weight[]): void {
+  /**
+   * One optimization step over `weights`; weights with `trainable: false` are skipped. With
+   * `kept`, each update also writes the values it replaces (the weight, then its state) into
+   * buffers of that pool, in the same pass, so that `undo` can put them back.
+   */
+  applyGradients(weights: readonly Weight[], kept: BufferPool | null = null): void {
     const step = this.iterations + 1;
-    for (const weight of weights) {
+    for (const [i, weight] of weights.entries()) {
       if (!weight.trainable) continue;
       const { value, grad } = weight;
       if (grad === null) throw new ValueError(`${this.className}: trainable weight '${weight.name}' has no gradient (grad is null)`);
       if (grad.size !== value.size) {
         throw new ShapeError(`${this.className}: gradient of '${weight.name}' has shape ${formatShape(grad.shape)}, expected ${formatShape(value.shape)}`);
       }
-      const kernels = value.backend;
-      this.update(kernels, value.storage, grad.storage, this.stateOf(value), value.size, step);
+      const state = this.stateOf(value);
+      const keep = kept === null ? null : keptBuffers(kept, i, 1 + state.length, value.size);
+      this.update(value.backend, value.storage, grad.storage, state, value.size, step, keep);
     }
     this.iterations = step;
   }
 
   /**
-   * Copies the state (every buffer, and the step count) into `pool`, so that `restoreState`
-   * can undo a step whose update turned out not to be finite.
+   * Undoes the last `applyGradients(weights, kept)`: puts back every trainable weight and its
+   * state from `kept`, and the step count. The model is then exactly as before that step.
    */
-  saveState(pool: BufferPool, weights: readonly Weight[]): void {
-    // State is made on first use; make it now, so that what is saved covers this step.
-    for (const w of weights) if (w.trainable) this.stateOf(w.value);
-    this.savedIterations = this.iterations;
-    this.savedEntries = this.state.size;
-    let entry = 0;
-    for (const [value, { kernels, buffers }] of this.state) {
-      for (const [b, buffer] of buffers.entries()) kernels.copy(buffer, pool.get(stateKey(entry, b), 1, value.size).storage, value.size);
-      entry++;
+  undo(weights: readonly Weight[], kept: BufferPool): void {
+    for (const [i, weight] of weights.entries()) {
+      if (!weight.trainable) continue;
+      const { value } = weight;
+      const state = this.stateOf(value);
+      const saved = keptBuffers(kept, i, 1 + state.length, value.size);
+      for (const [j, target] of [value.storage, ...state].entries()) value.backend.copy(saved[j], target, value.size);
     }
+    this.iterations -= 1;
   }
-
-  /** Puts back the state saved by `saveState`; state first created since then is freed. */
-  restoreState(pool: BufferPool): void {
-    let entry = 0;
-    for (const [value, { kernels, buffers }] of this.state) {
-      if (entry >= this.savedEntries) {
-        for (const buffer of buffers) kernels.free(buffer);
-        this.state.delete(value);
-        continue;
-      }
-      for (const [b, buffer] of buffers.entries()) kernels.copy(pool.get(stateKey(entry, b), 1, value.size).storage, buffer, value.size);
-      entry++;
-    }
-    this.iterations = this.savedIterations;
-  }
-
-  private savedIterations = 0;
-  private savedEntries = 0;
 
   /** Hyperparameters, with the names the factory takes: `sgd(opt.getConfig())` rebuilds it. */
   abstract getConfig(): Record<string, unknown>;
@@ -143,8 +129,11 @@ export abstract class Optimizer {
     for (let i = 0; i < values.length; i++) buffers[i].view().set(values[i]);
   }
 
-  /** Applies the update to w (n values) from g, with `state` as allocated for this weight. */
-  protected abstract update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, step: number): void;
+  /**
+   * Applies the update to w (n values) from g, with `state` as allocated for this weight,
+   * writing the values it replaces into `kept` when given (Kernels' optimizer section).
+   */
+  protected abstract update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, step: number, kept: readonly Storage[] | null): void;
 
   /** The state of one weight, zero-filled on first use. */
   private stateOf(value: Tensor): Storage[] {
@@ -158,13 +147,18 @@ export abstract class Optimizer {
   }
 }
 
-const STATE_KEYS: string[][] = [];
+const KEPT_KEYS: string[][] = [];
 /**
- * The pool key of buffer b of the weight at `entry`: one key per (weight, buffer), so the
- * copy of each keeps one size whatever optimizer saves next (cached: saving runs every step).
+ * The `count` buffers of n values in `pool` that keep what the update of the i-th weight
+ * replaces: one key per (weight, buffer), cached, since every step uses them.
  */
-function stateKey(entry: number, b: number): string {
-  STATE_KEYS[entry] ??= [];
-  STATE_KEYS[entry][b] ??= `optimizer state ${entry}.${b}`;
-  return STATE_KEYS[entry][b];
+function keptBuffers(pool: BufferPool, i: number, count: number, n: number): Storage[] {
+  KEPT_KEYS[i] ??= [];
+  const keys = KEPT_KEYS[i];
+  const buffers: Storage[] = [];
+  for (let j = 0; j < count; j++) {
+    keys[j] ??= `kept ${i}.${j}`;
+    buffers.push(pool.get(keys[j], 1, n).storage);
+  }
+  return buffers;
 }
