@@ -21,8 +21,8 @@ export const CONTROL = {
   /** Job number, stored last by the main thread when it posts a job; workers wait on it. */
   job: 0,
   /**
-   * The claim word: job · 2^14 + blocks · 2^7 + the next unclaimed block (see `CLAIM`). A claim
-   * is a compare-exchange that adds 1.
+   * The claim word: the job, its block count and the unclaimed blocks [lo, hi) (see `CLAIM`).
+   * A claim is a compare-exchange that takes lo (lo + 1) or hi - 1.
    */
   claim: 1,
   /** Blocks computed so far; the main thread waits until it reaches the job's block count. */
@@ -59,25 +59,33 @@ export const JOB_KIND = { gemm: 0, adam: 1, rmsprop: 2 } as const;
 export const STOP = -1;
 
 /**
- * How the claim word packs a job: its number, its block count and the next unclaimed block.
+ * How the claim word packs a job: its number, its block count, and the unclaimed blocks
+ * [lo, hi). The main thread (and every second worker) claims from the front, taking lo; the
+ * other workers claim from the back, taking hi - 1. With two threads each keeps to its end
+ * of every job, so the rows of dW a thread computes in one job are, in the next, the rows of
+ * W it updates: its own cache holds them. Whoever is faster still takes more blocks.
+ *
  * The block count must travel in the same word. A thread that read the word of a finished
  * job, and then read a separate block count already rewritten for the next job, could claim
  * a block past the old job's end in the moment before the new claim word is stored: it would
  * compute part of the new job with a stale block number and count it as completed, and the
  * main thread would then wait for a count it never sees. With one word, a claim is checked
- * against its own job's block count, and the compare-exchange fails once the word has moved on.
+ * against its own job's block count, and the compare-exchange fails once the word has moved
+ * on. (Job numbers wrap at 2^13; a thread that slept through 8,192 jobs and then matches a
+ * word still claims a block of the job that word posts, whose arguments are the ones in the
+ * control block: nothing goes wrong.)
  */
-export const CLAIM = { jobShift: 14, blocksShift: 7, mask: 0x7f } as const;
+export const CLAIM = { jobShift: 18, blocksShift: 12, loShift: 6, mask: 0x3f } as const;
 
-/** Job numbers stay below 2^17, so that the claim word fits a positive Int32. */
-export const MAX_JOB = (1 << 17) - 1;
+/** Job numbers stay below 2^13, so that the claim word fits a positive Int32. */
+export const MAX_JOB = (1 << 13) - 1;
 
-/** Blocks per job, at most: the block count and the next block each fit CLAIM.mask. */
-export const MAX_BLOCKS = 64;
+/** Blocks per job, at most: the block count, lo and hi each fit CLAIM.mask. */
+export const MAX_BLOCKS = 63;
 
-/** The claim word that opens `job` cut into `blocks` blocks (none claimed yet). */
+/** The claim word that opens `job` cut into `blocks` blocks (none claimed yet: lo = 0, hi = blocks). */
 export function claimWord(job: number, blocks: number): number {
-  return (job << CLAIM.jobShift) | (blocks << CLAIM.blocksShift);
+  return (job << CLAIM.jobShift) | (blocks << CLAIM.blocksShift) | blocks;
 }
 
 /** What the main thread hands a new worker. */
@@ -90,20 +98,25 @@ export interface WorkerStart {
   control: number;
   /** Byte offset of this worker's gemm workspace. */
   work: number;
+  /** Whether this worker claims blocks from the back of each job (see CLAIM). */
+  fromEnd: boolean;
 }
 
 /**
  * `claimBlocks` as source (exported for its test): claim the next block of `job` and run it,
  * until none is left. threads.ts runs the same loop on the main thread.
  */
-export const CLAIM_BLOCKS = `function claimBlocks(control, job, runBlock) {
+export const CLAIM_BLOCKS = `function claimBlocks(control, job, runBlock, fromEnd) {
   const C = ${JSON.stringify(CONTROL)}, W = ${JSON.stringify(CLAIM)};
   for (;;) {
     const word = Atomics.load(control, C.claim);
     if (word >>> W.jobShift !== job) return; // a newer job: this one is done
-    const block = word & W.mask, blocks = (word >>> W.blocksShift) & W.mask; // this job's count, from the same word
-    if (block >= blocks) return; // every block is taken
-    if (Atomics.compareExchange(control, C.claim, word, word + 1) !== word) continue; // another thread took it
+    const blocks = (word >>> W.blocksShift) & W.mask; // this job's count, from the same word
+    const lo = (word >>> W.loShift) & W.mask, hi = word & W.mask;
+    if (lo >= hi) return; // every block is taken
+    const block = fromEnd ? hi - 1 : lo;
+    const next = fromEnd ? word - 1 : word + (1 << W.loShift);
+    if (Atomics.compareExchange(control, C.claim, word, next) !== word) continue; // another thread took it
     // The block is ours. The job's arguments stay put until every block is completed.
     try {
       runBlock(block, blocks);
@@ -168,7 +181,7 @@ function run(start, ready) {
       return;
     }
     seen = job;
-    claimBlocks(control, job, runBlock);
+    claimBlocks(control, job, runBlock, start.fromEnd);
   }
 }
 `;

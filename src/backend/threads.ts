@@ -252,7 +252,7 @@ export class ThreadPool {
   private async resizeNow(threads: number): Promise<void> {
     if (threads - 1 < this.workers.length) this.stopWorkers();
     const starting: Promise<Thread>[] = [];
-    for (let i = this.workers.length; i < threads - 1; i++) starting.push(this.startWorker());
+    for (let i = this.workers.length; i < threads - 1; i++) starting.push(this.startWorker(i + 1));
     const started = await Promise.allSettled(starting);
     for (const result of started) if (result.status === 'fulfilled') this.workers.push(result.value);
     const failure = started.find((r) => r.status === 'rejected');
@@ -336,16 +336,17 @@ export class ThreadPool {
   }
 
   /**
-   * The calling thread's share: claim the next block of `job` and run it, until none is
-   * left. The same loop as `claimBlocks` in thread-worker.ts, which the workers run.
+   * The calling thread's share: claim the next block of `job` from the front and run it,
+   * until none is left. The same loop as `claimBlocks` in thread-worker.ts, which the workers
+   * run (every second one from the back).
    */
   private claimBlocks(job: number): void {
     const control = this.control;
     for (;;) {
       const word = Atomics.load(control, CONTROL.claim);
-      const block = word & CLAIM.mask, blocks = (word >>> CLAIM.blocksShift) & CLAIM.mask;
-      if (word >>> CLAIM.jobShift !== job || block >= blocks) return;
-      if (Atomics.compareExchange(control, CONTROL.claim, word, word + 1) !== word) continue;
+      const blocks = (word >>> CLAIM.blocksShift) & CLAIM.mask, block = (word >>> CLAIM.loShift) & CLAIM.mask;
+      if (word >>> CLAIM.jobShift !== job || block >= (word & CLAIM.mask)) return;
+      if (Atomics.compareExchange(control, CONTROL.claim, word, word + (1 << CLAIM.loShift)) !== word) continue;
       try {
         this.runBlock(block, blocks);
       } finally {
@@ -371,9 +372,11 @@ export class ThreadPool {
     }
   }
 
-  private async startWorker(): Promise<Thread> {
+  /** Starts the worker that is thread `index` of the pool (the calling thread is 0). */
+  private async startWorker(index: number): Promise<Thread> {
     const work = this.space.alloc(this.workspaceBytes);
-    const start: WorkerStart = { module: this.module, memory: this.memory, control: this.controlOffset, work };
+    // Thread 0 (the calling one) claims from the front, worker i from the back when i is odd.
+    const start: WorkerStart = { module: this.module, memory: this.memory, control: this.controlOffset, work, fromEnd: index % 2 === 1 };
     try {
       const terminate = isNode ? await startNodeWorker(start) : await startWebWorker(start);
       return { work, terminate };

@@ -137,7 +137,7 @@ describe('optimizer updates split across threads give the bits of one thread', (
 describe('claiming blocks', () => {
   // The workers' loop, compiled from the very source they run.
   const claimBlocks = new Function(`${CLAIM_BLOCKS}; return claimBlocks;`)() as (
-    control: Int32Array, job: number, runBlock: (block: number, blocks: number) => void,
+    control: Int32Array, job: number, runBlock: (block: number, blocks: number) => void, fromEnd?: boolean,
   ) => void;
 
   it('a thread claims every block of its job exactly once and counts each as completed', () => {
@@ -147,6 +147,26 @@ describe('claiming blocks', () => {
     claimBlocks(control, 7, (block) => seen.push(block));
     expect(seen).toEqual([0, 1, 2, 3, 4]);
     expect(control[CONTROL.completed]).toBe(5);
+    // From the back: the last block first.
+    control[CONTROL.claim] = claimWord(8, 5);
+    const fromEnd: number[] = [];
+    claimBlocks(control, 8, (block) => fromEnd.push(block), true);
+    expect(fromEnd).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it('a thread at each end: every block once, the front one taking the first and the back one the last', () => {
+    const control = new Int32Array(CONTROL.length);
+    control[CONTROL.claim] = claimWord(9, 6);
+    const front: number[] = [], back: number[] = [];
+    // Interleaved as two threads might run: while the front one computes its first block, the
+    // back one claims from the end (here until none is left).
+    claimBlocks(control, 9, (block) => {
+      front.push(block);
+      if (front.length === 1) claimBlocks(control, 9, (b) => back.push(b), true);
+    });
+    expect(front).toEqual([0]);
+    expect(back).toEqual([5, 4, 3, 2, 1]);
+    expect(control[CONTROL.completed]).toBe(6);
   });
 
   it('a thread still in a finished job claims nothing of the next, whatever it read before', () => {
@@ -154,7 +174,7 @@ describe('claiming blocks', () => {
     // separate block-count field once let a stale thread claim a block of the wrong job).
     const control = new Int32Array(CONTROL.length).fill(99);
     control[CONTROL.completed] = 0;
-    control[CONTROL.claim] = claimWord(7, 2) + 2; // job 7: both blocks taken
+    control[CONTROL.claim] = claimWord(7, 2) + (2 << 6); // job 7: both blocks taken (lo = hi = 2)
     const calls: number[][] = [];
     claimBlocks(control, 7, (...args) => calls.push(args));
     control[CONTROL.claim] = claimWord(8, 40); // job 8 posted
@@ -166,10 +186,11 @@ describe('claiming blocks', () => {
 
   it('the claim word holds the largest job number and block count', async () => {
     const { MAX_JOB, MAX_BLOCKS, CLAIM } = await import('../../src/backend/thread-worker.js');
-    const word = claimWord(MAX_JOB, MAX_BLOCKS) + MAX_BLOCKS;
+    const word = claimWord(MAX_JOB, MAX_BLOCKS) + (MAX_BLOCKS << CLAIM.loShift); // every block taken from the front
     expect(word).toBeGreaterThan(0);
     expect(word >>> CLAIM.jobShift).toBe(MAX_JOB);
     expect((word >>> CLAIM.blocksShift) & CLAIM.mask).toBe(MAX_BLOCKS);
+    expect((word >>> CLAIM.loShift) & CLAIM.mask).toBe(MAX_BLOCKS);
     expect(word & CLAIM.mask).toBe(MAX_BLOCKS);
   });
 });
@@ -195,7 +216,7 @@ describe('many threads on few cores', () => {
 });
 
 describe('blockCount', () => {
-  it('gives a block per 4 Mflop, one or two per thread, but no more than the tiles along the longer side, nor 64', () => {
+  it('gives a block per 4 Mflop, one or two per thread, but no more than the tiles along the longer side, nor 63', () => {
     expect(blockCount(1024, 1024, 1024, 4, 8, 2)).toBe(4); // 2.1 Gflop: 2 per thread
     expect(blockCount(128, 512, 784, 3, 12, 4)).toBe(8); // 103 Mflop
     expect(blockCount(128, 256, 512, 4, 8, 2)).toBe(4); // 33.5 Mflop
@@ -203,7 +224,7 @@ describe('blockCount', () => {
     expect(blockCount(128, 128, 128, 4, 8, 2)).toBe(2); // 4.2 Mflop: one per thread
     expect(blockCount(9, 2, 500, 4, 8, 3)).toBe(3); // 9 rows: 3 tiles of 4
     expect(blockCount(2, 9, 500, 4, 8, 3)).toBe(2); // 9 columns: 2 tiles of 8
-    expect(blockCount(50000, 100, 100, 4, 8, 32)).toBe(64);
+    expect(blockCount(50000, 100, 100, 4, 8, 32)).toBe(63);
     expect(blockCount(1, 1, 1, 4, 8, 1)).toBe(1);
   });
 });
