@@ -118,11 +118,13 @@ const sizes = fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 4, max:
 
 /**
  * Runs the same update `steps` times on the reference backend and on `name`, from the same
- * random start, and compares every buffer. `run` receives the buffers in a fixed order.
+ * random start, and compares every buffer. `run` receives the buffers in a fixed order, and
+ * `keptCount` storages for the update's `kept` argument (null when 0), which are compared too:
+ * after the last step they hold the values before it.
  */
 function compareWithReference(
   name: string, n: number, seed: number, buffers: { scale: number; positive?: boolean }[], steps: number,
-  run: (k: Kernels, s: Storage[], step: number) => void, tol: number,
+  run: (k: Kernels, s: Storage[], step: number, kept: Storage[] | null) => void, tol: number, keptCount = 0,
 ): void {
   const random = new Random(seed);
   const initial = buffers.map((b) => randomValues(random, n, b.scale, b.positive));
@@ -130,24 +132,25 @@ function compareWithReference(
   const results = [backends.reference, backends[name]].map((k) => {
     const s = initial.map((values) => storage(k, values));
     const g = k.alloc(n);
+    const kept = keptCount === 0 ? null : Array.from({ length: keptCount }, () => k.alloc(n));
     for (let step = 0; step < steps; step++) {
       g.view().set(gradients[step]);
-      run(k, [g, ...s], step);
+      run(k, [g, ...s], step, kept);
     }
-    return s.map((x) => Float32Array.from(x.view()));
+    return [...s, ...(kept ?? [])].map((x) => Float32Array.from(x.view()));
   });
   for (const [i, expected] of results[0].entries()) expectClose(results[1][i], expected, tol, `${name} buffer ${i} (n=${n})`);
 }
 
-describe.each(['plain', 'relaxed'])('%s wasm build matches the reference', (name) => {
+describe.each(['plain', 'relaxed'])('%s wasm build matches the reference, with and without kept', (name) => {
   // Three steps each: f32 rounding differs from the reference's f64 loops by a few ulps.
   const tol = 2e-5;
 
   it('sgdUpdate', () => {
     fc.assert(
-      fc.property(sizes, fc.integer(), fc.double({ min: 1e-4, max: 0.5, noNaN: true }), fc.constantFrom(0, 0.5, 0.9, 0.99), fc.boolean(), (n, seed, lr, momentum, nesterov) => {
+      fc.property(sizes, fc.integer(), fc.double({ min: 1e-4, max: 0.5, noNaN: true }), fc.constantFrom(0, 0.5, 0.9, 0.99), fc.boolean(), fc.boolean(), (n, seed, lr, momentum, nesterov, keep) => {
         compareWithReference(name, n, seed, [{ scale: 2 }, { scale: 0.5 }], 3,
-          (k, [g, w, v]) => k.sgdUpdate(w, g, momentum === 0 ? null : v, n, lr, momentum, nesterov), tol);
+          (k, [g, w, v], _step, kept) => k.sgdUpdate(w, g, momentum === 0 ? null : v, n, lr, momentum, nesterov, kept), tol, keep ? (momentum === 0 ? 1 : 2) : 0);
       }),
       { seed: 42, numRuns: 60 },
     );
@@ -155,9 +158,9 @@ describe.each(['plain', 'relaxed'])('%s wasm build matches the reference', (name
 
   it('rmspropUpdate', () => {
     fc.assert(
-      fc.property(sizes, fc.integer(), fc.double({ min: 1e-4, max: 0.5, noNaN: true }), fc.constantFrom(0.5, 0.9, 0.99), fc.constantFrom(1e-7, 1e-3), (n, seed, lr, rho, epsilon) => {
+      fc.property(sizes, fc.integer(), fc.double({ min: 1e-4, max: 0.5, noNaN: true }), fc.constantFrom(0.5, 0.9, 0.99), fc.constantFrom(1e-7, 1e-3), fc.boolean(), (n, seed, lr, rho, epsilon, keep) => {
         compareWithReference(name, n, seed, [{ scale: 2 }, { scale: 1, positive: true }], 3,
-          (k, [g, w, ms]) => k.rmspropUpdate(w, g, ms, n, lr, rho, epsilon), tol);
+          (k, [g, w, ms], _step, kept) => k.rmspropUpdate(w, g, ms, n, lr, rho, epsilon, kept), tol, keep ? 2 : 0);
       }),
       { seed: 42, numRuns: 60 },
     );
@@ -165,9 +168,9 @@ describe.each(['plain', 'relaxed'])('%s wasm build matches the reference', (name
 
   it('adamUpdate (with and without decoupled weight decay)', () => {
     fc.assert(
-      fc.property(sizes, fc.integer(), fc.double({ min: 1e-4, max: 0.1, noNaN: true }), fc.constantFrom(0, 0.004, 0.1), fc.integer({ min: 1, max: 1000 }), (n, seed, lr, weightDecay, t0) => {
+      fc.property(sizes, fc.integer(), fc.double({ min: 1e-4, max: 0.1, noNaN: true }), fc.constantFrom(0, 0.004, 0.1), fc.integer({ min: 1, max: 1000 }), fc.boolean(), (n, seed, lr, weightDecay, t0, keep) => {
         compareWithReference(name, n, seed, [{ scale: 2 }, { scale: 0.5 }, { scale: 0.5, positive: true }], 3,
-          (k, [g, w, m, v], step) => k.adamUpdate(w, g, m, v, n, lr, 0.9, 0.999, 1e-7, t0 + step, weightDecay), tol);
+          (k, [g, w, m, v], step, kept) => k.adamUpdate(w, g, m, v, n, lr, 0.9, 0.999, 1e-7, t0 + step, weightDecay, kept), tol, keep ? 3 : 0);
       }),
       { seed: 42, numRuns: 60 },
     );
