@@ -288,8 +288,7 @@ export class WasmKernels implements Kernels {
     if (momentum !== 0 && velocity === null) throw new ValueError('sgdUpdate: momentum ≠ 0 needs a velocity buffer, got null');
     // With momentum 0 the kernel never touches velocity, so any offset will do.
     const v = velocity === null ? 0 : this.ptr(velocity);
-    const [keptW, keptVelocity] = this.keptOffsets(kept, momentum === 0 ? 1 : 2);
-    this.exports.sgdUpdate(this.ptr(w), this.ptr(g), v, n, lr, momentum, +nesterov, keptW, keptVelocity);
+    this.exports.sgdUpdate(this.ptr(w), this.ptr(g), v, n, lr, momentum, +nesterov, this.keptAt(kept, 0), momentum === 0 ? 0 : this.keptAt(kept, 1));
   }
 
   rmspropUpdate(
@@ -297,8 +296,7 @@ export class WasmKernels implements Kernels {
     lr: number, rho: number, epsilon: number, kept: readonly Storage[] | null = null,
   ): void {
     const update = this.updatePool(n) ?? this.exports;
-    const [keptW, keptMeanSquare] = this.keptOffsets(kept, 2);
-    update.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon, keptW, keptMeanSquare);
+    update.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon, this.keptAt(kept, 0), this.keptAt(kept, 1));
   }
 
   adamUpdate(
@@ -307,15 +305,15 @@ export class WasmKernels implements Kernels {
   ): void {
     // The bias corrections 1 - b^t are computed here once, in float64, and passed in.
     const update = this.updatePool(n) ?? this.exports;
-    const [keptW, keptM, keptV] = this.keptOffsets(kept, 3);
-    update.adamUpdate(this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t, weightDecay, keptW, keptM, keptV);
+    update.adamUpdate(
+      this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t, weightDecay,
+      this.keptAt(kept, 0), this.keptAt(kept, 1), this.keptAt(kept, 2),
+    );
   }
 
-  /** Byte offsets of the first `count` storages of `kept`, the rest 0 (all 0 without `kept`: keep nothing). */
-  private keptOffsets(kept: readonly Storage[] | null, count: number): [number, number, number] {
-    const offsets: [number, number, number] = [0, 0, 0];
-    if (kept !== null) for (let i = 0; i < count; i++) offsets[i] = this.ptr(kept[i]);
-    return offsets;
+  /** Byte offset of kept[i], the kernels' `kept` argument; 0 (keep nothing) without `kept`. */
+  private keptAt(kept: readonly Storage[] | null, i: number): number {
+    return kept === null ? 0 : this.ptr(kept[i]);
   }
 
   penalty(w: Storage, n: number, l1: number, l2: number): number {

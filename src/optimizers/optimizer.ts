@@ -90,7 +90,8 @@ export abstract class Optimizer {
       const { value } = weight;
       const state = this.stateOf(value);
       const saved = keptBuffers(kept, i, 1 + state.length, value.size);
-      for (const [j, target] of [value.storage, ...state].entries()) value.backend.copy(saved[j], target, value.size);
+      value.backend.copy(saved[0], value.storage, value.size);
+      for (const [j, buffer] of state.entries()) value.backend.copy(saved[1 + j], buffer, value.size);
     }
     this.iterations -= 1;
   }
@@ -148,17 +149,20 @@ export abstract class Optimizer {
 }
 
 const KEPT_KEYS: string[][] = [];
+/** One array, refilled by every keptBuffers call, so that a training step allocates none. */
+const KEPT: Storage[] = [];
 /**
  * The `count` buffers of n values in `pool` that keep what the update of the i-th weight
- * replaces: one key per (weight, buffer), cached, since every step uses them.
+ * replaces: one key per (weight, buffer), cached. The array returned is reused by the next
+ * call; the update reads it at once.
  */
-function keptBuffers(pool: BufferPool, i: number, count: number, n: number): Storage[] {
+function keptBuffers(pool: BufferPool, i: number, count: number, n: number): readonly Storage[] {
   KEPT_KEYS[i] ??= [];
   const keys = KEPT_KEYS[i];
-  const buffers: Storage[] = [];
+  KEPT.length = count;
   for (let j = 0; j < count; j++) {
     keys[j] ??= `kept ${i}.${j}`;
-    buffers.push(pool.get(keys[j], 1, n).storage);
+    KEPT[j] = pool.get(keys[j], 1, n).storage;
   }
-  return buffers;
+  return KEPT;
 }
