@@ -5,7 +5,9 @@
 // f32x4, then a scalar tail. Storages arrive as byte offsets into linear memory (usize),
 // 16-byte aligned (the allocator guarantees it), booleans as i32 0/1. No kernel allocates.
 // The updates take `kept` offsets (0 for none): where each is given, the kernel stores the
-// values it is about to replace there (w, then each state buffer), in the same pass.
+// values it is about to replace there (w, then each state buffer), in the same pass. Each
+// returns 1 when every new value of w is finite, else 0 (checked in the same pass as in
+// allFinite: x·0 is 0 for finite x and NaN otherwise, summed without a branch per lane).
 
 import { madd } from './simd';
 
@@ -13,24 +15,30 @@ import { madd } from './simd';
 // caller passes 0 for a null velocity). -lr·g is computed once and used by both updates.
 export function sgdUpdate(
   w: usize, g: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: i32, keptW: usize, keptVelocity: usize,
-): void {
+): i32 {
   const vNegLr = f32x4.splat(-lr), vMomentum = f32x4.splat(momentum);
   const keep = keptW != 0;
+  const zero = f32x4.splat(0);
+  let finite = zero, tail: f32 = 0; // Σ w·0 over the new values
   let i = 0;
   if (momentum == 0) {
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       const wi = v128.load(w + o);
       if (keep) v128.store(keptW + o, wi);
-      v128.store(w + o, madd(vNegLr, v128.load(g + o), wi));
+      const next = madd(vNegLr, v128.load(g + o), wi);
+      v128.store(w + o, next);
+      finite = f32x4.add(finite, f32x4.mul(next, zero));
     }
     for (; i < n; i++) {
       const o = <usize>i << 2;
       const wi = load<f32>(w + o);
       if (keep) store<f32>(keptW + o, wi);
-      store<f32>(w + o, wi - lr * load<f32>(g + o));
+      const next = wi - lr * load<f32>(g + o);
+      store<f32>(w + o, next);
+      tail += next * 0;
     }
-    return;
+    return isFiniteSum(finite, tail);
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -43,7 +51,9 @@ export function sgdUpdate(
     const v = madd(vMomentum, vi, step);
     v128.store(velocity + o, v);
     const dw = nesterov ? madd(vMomentum, v, step) : v;
-    v128.store(w + o, f32x4.add(wi, dw));
+    const next = f32x4.add(wi, dw);
+    v128.store(w + o, next);
+    finite = f32x4.add(finite, f32x4.mul(next, zero));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -56,18 +66,30 @@ export function sgdUpdate(
     const v = momentum * vi + step;
     store<f32>(velocity + o, v);
     const dw = nesterov ? momentum * v + step : v;
-    store<f32>(w + o, wi + dw);
+    const next = wi + dw;
+    store<f32>(w + o, next);
+    tail += next * 0;
   }
+  return isFiniteSum(finite, tail);
+}
+
+// 1 when Σ over the lanes of `sum` and `tail` (sums of x·0) is not NaN: every x was finite.
+// @ts-ignore: decorator
+@inline function isFiniteSum(sum: v128, tail: f32): i32 {
+  const s = f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3) + tail;
+  return s == s ? 1 : 0;
 }
 
 // contract: Kernels.rmspropUpdate.
 export function rmspropUpdate(
   w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32, keptW: usize, keptMeanSquare: usize,
-): void {
+): i32 {
   const oneMinusRho: f32 = 1 - rho;
   const vRho = f32x4.splat(rho), vOneMinusRho = f32x4.splat(oneMinusRho);
   const vLr = f32x4.splat(lr), vEpsilon = f32x4.splat(epsilon);
   const keep = keptW != 0;
+  const zero = f32x4.splat(0);
+  let finite = zero, tail: f32 = 0; // Σ w·0 over the new values
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -79,7 +101,9 @@ export function rmspropUpdate(
     const ms = madd(vRho, msi, f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg)));
     v128.store(meanSquare + o, ms);
     const step = f32x4.div(f32x4.mul(vLr, vg), f32x4.sqrt(f32x4.add(ms, vEpsilon)));
-    v128.store(w + o, f32x4.sub(wi, step));
+    const next = f32x4.sub(wi, step);
+    v128.store(w + o, next);
+    finite = f32x4.add(finite, f32x4.mul(next, zero));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -90,8 +114,11 @@ export function rmspropUpdate(
     }
     const ms = rho * msi + oneMinusRho * (gi * gi);
     store<f32>(meanSquare + o, ms);
-    store<f32>(w + o, wi - (lr * gi) / Mathf.sqrt(ms + epsilon));
+    const next = wi - (lr * gi) / Mathf.sqrt(ms + epsilon);
+    store<f32>(w + o, next);
+    tail += next * 0;
   }
+  return isFiniteSum(finite, tail);
 }
 
 // contract: Kernels.adamUpdate. Instead of the step t the caller passes the bias corrections
@@ -101,7 +128,7 @@ export function adamUpdate(
   w: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f32, beta1: f32, beta2: f32, epsilon: f32,
   biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32, keptW: usize, keptM: usize, keptV: usize,
-): void {
+): i32 {
   const oneMinusBeta1: f32 = 1 - beta1, oneMinusBeta2: f32 = 1 - beta2;
   const decay: f32 = lr * weightDecay;
   const vBeta1 = f32x4.splat(beta1), vOneMinusBeta1 = f32x4.splat(oneMinusBeta1);
@@ -109,6 +136,8 @@ export function adamUpdate(
   const vBc1 = f32x4.splat(biasCorrection1), vBc2 = f32x4.splat(biasCorrection2);
   const vLr = f32x4.splat(lr), vEpsilon = f32x4.splat(epsilon), vNegDecay = f32x4.splat(-decay);
   const keep = keptW != 0;
+  const zero = f32x4.splat(0);
+  let finite = zero, tail: f32 = 0; // Σ w·0 over the new values
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -126,7 +155,9 @@ export function adamUpdate(
     const vHat = f32x4.div(vi, vBc2);
     const step = f32x4.div(f32x4.mul(vLr, mHat), f32x4.add(f32x4.sqrt(vHat), vEpsilon));
     const decayed = madd(vNegDecay, wi, wi); // w - lr·wd·w
-    v128.store(w + o, f32x4.sub(decayed, step));
+    const next = f32x4.sub(decayed, step);
+    v128.store(w + o, next);
+    finite = f32x4.add(finite, f32x4.mul(next, zero));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -141,8 +172,11 @@ export function adamUpdate(
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     const step = (lr * (mi / biasCorrection1)) / (Mathf.sqrt(vi / biasCorrection2) + epsilon);
-    store<f32>(w + o, wi - decay * wi - step);
+    const next = wi - decay * wi - step;
+    store<f32>(w + o, next);
+    tail += next * 0;
   }
+  return isFiniteSum(finite, tail);
 }
 
 // contract: Kernels.penalty. Each f32 is widened to f64 before it is summed (squares of f32
@@ -198,18 +232,18 @@ export function penaltyGradient(w: usize, g: usize, n: i32, l1: f32, l2: f32): v
   return <i32>(<i64>block * (n >> 2) / blocks) << 2;
 }
 
-// Block `block` of `blocks` of adamUpdate over n values (see blockStart); threads.ts runs the
-// blocks on several threads.
+// Block `block` of `blocks` of adamUpdate over n values (see blockStart), and whether its new
+// values of w are finite; threads.ts runs the blocks on several threads.
 export function adamUpdateBlock(
   w: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f32, beta1: f32, beta2: f32, epsilon: f32,
   biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32, keptW: usize, keptM: usize, keptV: usize, block: i32, blocks: i32,
-): void {
+): i32 {
   const start = blockStart(block, blocks, n);
   const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
   const o = <usize>start << 2;
   const keep = keptW != 0;
-  adamUpdate(w + o, g + o, m + o, v + o, end - start, lr, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, weightDecay,
+  return adamUpdate(w + o, g + o, m + o, v + o, end - start, lr, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, weightDecay,
     keep ? keptW + o : 0, keep ? keptM + o : 0, keep ? keptV + o : 0);
 }
 
@@ -217,10 +251,10 @@ export function adamUpdateBlock(
 export function rmspropUpdateBlock(
   w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32, keptW: usize, keptMeanSquare: usize,
   block: i32, blocks: i32,
-): void {
+): i32 {
   const start = blockStart(block, blocks, n);
   const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
   const o = <usize>start << 2;
   const keep = keptW != 0;
-  rmspropUpdate(w + o, g + o, meanSquare + o, end - start, lr, rho, epsilon, keep ? keptW + o : 0, keep ? keptMeanSquare + o : 0);
+  return rmspropUpdate(w + o, g + o, meanSquare + o, end - start, lr, rho, epsilon, keep ? keptW + o : 0, keep ? keptMeanSquare + o : 0);
 }

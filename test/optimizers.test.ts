@@ -93,6 +93,18 @@ describe.each(['reference', 'wasm'])('single steps on %s', (name) => {
     expectValues(w.value.data, [-0.11]);
   });
 
+  it('applyGradients updates every weight and returns the first it left non-finite, or null', () => {
+    for (const opt of [sgd({ momentum: 0.5 }), rmsprop(), adam()]) {
+      const fine = makeWeight(k(), W0, G), bad = makeWeight(k(), [1, 2], [Number.NaN, 1]), worse = makeWeight(k(), [1], [Number.POSITIVE_INFINITY]);
+      expect(opt.applyGradients([fine]), opt.className).toBeNull();
+      const before = Array.from(fine.value.data);
+      expect(opt.applyGradients([fine, bad, worse]), opt.className).toBe(bad);
+      expect(Array.from(fine.value.data), `${opt.className}: every weight is updated`).not.toEqual(before);
+      expect(Number.isFinite(worse.value.data[0]), opt.className).toBe(false);
+      opt.dispose();
+    }
+  });
+
   it('skips non-trainable weights and allocates state only for trainable ones', () => {
     const frozen = makeWeight(k(), [3, 4], [0, 0], false);
     const w = makeWeight(k(), W0, G);

@@ -219,7 +219,8 @@ export interface Kernels {
   // without momentum, the velocity with momentum, meanSquare for RMSprop, m and v for Adam),
   // each a storage of at least n values, distinct from the others. The training step keeps
   // them to undo a step whose result is not finite (src/model/train-step.ts) without copying
-  // the weights and state beforehand.
+  // the weights and state beforehand. Each returns true when every new value of w is finite
+  // (as allFinite would say afterwards), checked in the same pass.
   /**
    * SGD (Keras): with momentum 0, w ← w - lr·g (velocity is not touched and may be null);
    * otherwise
@@ -231,7 +232,7 @@ export interface Kernels {
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
     lr: number, momentum: number, nesterov: boolean, kept?: readonly Storage[] | null,
-  ): void;
+  ): boolean;
   /**
    * RMSprop (Keras 3 and TF.js, epsilon inside the square root):
    *   ms ← rho·ms + (1-rho)·g²
@@ -240,7 +241,7 @@ export interface Kernels {
   rmspropUpdate(
     w: Storage, g: Storage, meanSquare: Storage, n: number,
     lr: number, rho: number, epsilon: number, kept?: readonly Storage[] | null,
-  ): void;
+  ): boolean;
   /**
    * Adam (TF.js form), step t counted from 1, with AdamW's decoupled decay first:
    *   w ← w - lr·weightDecay·w               (from w before the step; weightDecay = 0 is Adam)
@@ -251,7 +252,7 @@ export interface Kernels {
   adamUpdate(
     w: Storage, g: Storage, m: Storage, v: Storage, n: number,
     lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number, kept?: readonly Storage[] | null,
-  ): void;
+  ): boolean;
   /** Returns l1·Σ|w| + l2·Σw² over n values, summed in float64 (0 for n = 0). */
   penalty(w: Storage, n: number, l1: number, l2: number): number;
   /**

@@ -229,12 +229,12 @@ export class ReferenceKernels implements Kernels {
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
     lr: number, momentum: number, nesterov: boolean, kept: readonly Storage[] | null = null,
-  ): void {
+  ): boolean {
     const W = w.view(), G = g.view();
     if (momentum === 0) {
       keep(kept, n, [w]);
       for (let i = 0; i < n; i++) W[i] -= lr * G[i]; // w ← w - lr·g
-      return;
+      return this.allFinite(w, n);
     }
     if (velocity === null) throw new ValueError('sgdUpdate: momentum ≠ 0 needs a velocity buffer, got null');
     keep(kept, n, [w, velocity]);
@@ -243,24 +243,26 @@ export class ReferenceKernels implements Kernels {
       V[i] = momentum * V[i] - lr * G[i]; //                     v ← momentum·v - lr·g
       W[i] += nesterov ? momentum * V[i] - lr * G[i] : V[i]; //  w ← w + (momentum·v - lr·g | v)
     }
+    return this.allFinite(w, n);
   }
 
   rmspropUpdate(
     w: Storage, g: Storage, meanSquare: Storage, n: number,
     lr: number, rho: number, epsilon: number, kept: readonly Storage[] | null = null,
-  ): void {
+  ): boolean {
     const W = w.view(), G = g.view(), MS = meanSquare.view();
     keep(kept, n, [w, meanSquare]);
     for (let i = 0; i < n; i++) {
       MS[i] = rho * MS[i] + (1 - rho) * G[i] * G[i]; //   ms ← rho·ms + (1-rho)·g²
       W[i] -= (lr * G[i]) / Math.sqrt(MS[i] + epsilon); // w ← w - lr·g/sqrt(ms + ε)
     }
+    return this.allFinite(w, n);
   }
 
   adamUpdate(
     w: Storage, g: Storage, m: Storage, v: Storage, n: number,
     lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number, kept: readonly Storage[] | null = null,
-  ): void {
+  ): boolean {
     const W = w.view(), G = g.view(), M = m.view(), V = v.view();
     keep(kept, n, [w, m, v]);
     const biasCorrection1 = 1 - beta1 ** t; // 1 - b1^t
@@ -272,6 +274,7 @@ export class ReferenceKernels implements Kernels {
       const decayed = W[i] - lr * weightDecay * W[i]; //      AdamW: w ← w - lr·wd·w, from w before the step
       W[i] = decayed - (lr * mHat) / (Math.sqrt(vHat) + epsilon); // w ← w - lr·m̂/(sqrt(v̂) + ε)
     }
+    return this.allFinite(w, n);
   }
 
   penalty(w: Storage, n: number, l1: number, l2: number): number {

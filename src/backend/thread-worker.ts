@@ -41,13 +41,18 @@ export const CONTROL = {
   /** 1 while the main thread sleeps on `completed`: workers then notify it after a block. */
   mainAsleep: 7,
   /**
+   * 1 when the job is posted; a thread stores 0 when a block returns 0 (an update block that
+   * wrote a weight that is not finite). The main thread reads it once every block is completed.
+   */
+  finite: 8,
+  /**
    * The job's arguments, before the block number: gemmBlock's transA, transB, m, n, k, a, b,
    * c, accumulate, shared; adamUpdateBlock's w, g, m, v, n, then lr, beta1, beta2, epsilon,
    * biasCorrection1, biasCorrection2, weightDecay as float32 bits, then keptW, keptM, keptV;
    * rmspropUpdateBlock's w, g, meanSquare, n, then lr, rho, epsilon as float32 bits, then
    * keptW, keptMeanSquare.
    */
-  args: 8,
+  args: 9,
   /** Int32s in the block. */
   length: 32,
 } as const;
@@ -119,7 +124,7 @@ export const CLAIM_BLOCKS = `function claimBlocks(control, job, runBlock, fromEn
     if (Atomics.compareExchange(control, C.claim, word, next) !== word) continue; // another thread took it
     // The block is ours. The job's arguments stay put until every block is completed.
     try {
-      runBlock(block, blocks);
+      if (runBlock(block, blocks) === 0) Atomics.store(control, C.finite, 0);
     } catch (error) {
       Atomics.store(control, C.failed, 1);
       console.error('wasmnn worker:', error);

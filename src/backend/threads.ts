@@ -143,11 +143,11 @@ export interface BlockExports {
   adamUpdateBlock(
     w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
     biasCorrection1: number, biasCorrection2: number, weightDecay: number, keptW: number, keptM: number, keptV: number, block: number, blocks: number,
-  ): void;
+  ): number;
   rmspropUpdateBlock(
     w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number,
     block: number, blocks: number,
-  ): void;
+  ): number;
 }
 
 /** A started worker: its workspace, and how to end it. */
@@ -284,33 +284,37 @@ export class ThreadPool {
     this.run(JOB_KIND.gemm, blocks, 'a gemm');
   }
 
-  /** Kernels.adamUpdate over n values (offsets and scalars as the export takes them), in blocks. */
+  /**
+   * Kernels.adamUpdate over n values (offsets and scalars as the export takes them), in
+   * blocks; like the export, returns 1 when every new value of w is finite, else 0.
+   */
   adamUpdate(
     w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
     biasCorrection1: number, biasCorrection2: number, weightDecay: number, keptW: number, keptM: number, keptV: number,
-  ): void {
+  ): number {
     const ints = this.control, floats = this.floats, at = CONTROL.args;
     ints[at] = w; ints[at + 1] = g; ints[at + 2] = m; ints[at + 3] = v; ints[at + 4] = n;
     floats[at + 5] = lr; floats[at + 6] = beta1; floats[at + 7] = beta2; floats[at + 8] = epsilon;
     floats[at + 9] = biasCorrection1; floats[at + 10] = biasCorrection2; floats[at + 11] = weightDecay;
     ints[at + 12] = keptW; ints[at + 13] = keptM; ints[at + 14] = keptV;
-    this.run(JOB_KIND.adam, updateBlockCount(n, this.threads), 'an Adam update');
+    return this.run(JOB_KIND.adam, updateBlockCount(n, this.threads), 'an Adam update');
   }
 
-  /** Kernels.rmspropUpdate over n values, in blocks. */
-  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number): void {
+  /** Kernels.rmspropUpdate over n values, in blocks; 1 when every new value of w is finite, else 0. */
+  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number): number {
     const ints = this.control, floats = this.floats, at = CONTROL.args;
     ints[at] = w; ints[at + 1] = g; ints[at + 2] = meanSquare; ints[at + 3] = n;
     floats[at + 4] = lr; floats[at + 5] = rho; floats[at + 6] = epsilon;
     ints[at + 7] = keptW; ints[at + 8] = keptMeanSquare;
-    this.run(JOB_KIND.rmsprop, updateBlockCount(n, this.threads), 'an RMSprop update');
+    return this.run(JOB_KIND.rmsprop, updateBlockCount(n, this.threads), 'an RMSprop update');
   }
 
   /**
    * Posts the job whose arguments are in the control block, computes blocks of it beside the
-   * workers, and returns once every block is completed.
+   * workers, and returns once every block is completed: 0 when a block returned 0 (an update
+   * that wrote a value that is not finite), else 1.
    */
-  private run(kind: number, blocks: number, what: string): void {
+  private run(kind: number, blocks: number, what: string): number {
     const control = this.control;
     this.job = this.job >= MAX_JOB ? 1 : this.job + 1; // never 0 (a new worker's start) or STOP
     const job = this.job;
@@ -319,6 +323,7 @@ export class ThreadPool {
     control[CONTROL.kind] = kind;
     control[CONTROL.completed] = 0;
     control[CONTROL.failed] = 0;
+    control[CONTROL.finite] = 1;
     Atomics.store(control, CONTROL.claim, claimWord(job, blocks));
     Atomics.store(control, CONTROL.job, job);
     if (Atomics.load(control, CONTROL.sleepers) !== 0) Atomics.notify(control, CONTROL.job);
@@ -333,6 +338,7 @@ export class ThreadPool {
       throw new BackendError(`wasmnn: a worker thread did not finish its share of ${what} within ${BLOCK_TIMEOUT_MS / 1000} s; call nn.setThreads(1) and report this`);
     }
     if (control[CONTROL.failed] !== 0) throw new BackendError(`wasmnn: ${what} failed in a worker thread (its error is printed above)`);
+    return Atomics.load(control, CONTROL.finite);
   }
 
   /**
@@ -348,28 +354,31 @@ export class ThreadPool {
       if (word >>> CLAIM.jobShift !== job || block >= (word & CLAIM.mask)) return;
       if (Atomics.compareExchange(control, CONTROL.claim, word, word + (1 << CLAIM.loShift)) !== word) continue;
       try {
-        this.runBlock(block, blocks);
+        if (this.runBlock(block, blocks) === 0) Atomics.store(control, CONTROL.finite, 0);
       } finally {
         Atomics.add(control, CONTROL.completed, 1);
       }
     }
   }
 
-  /** Runs block `block` of `blocks` of the posted job: the dispatch of `blockRunner` in thread-worker.ts. */
-  private runBlock(block: number, blocks: number): void {
+  /**
+   * Runs block `block` of `blocks` of the posted job: the dispatch of `blockRunner` in
+   * thread-worker.ts. Returns what an update block returns (1 when its new weights are
+   * finite), or 1 for a gemm block.
+   */
+  private runBlock(block: number, blocks: number): number {
     const e = this.exports, c = this.control, f = this.floats, a = CONTROL.args;
     switch (c[CONTROL.kind]) {
       case JOB_KIND.gemm:
         e.gemmBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], this.work, c[a + 9], block, blocks);
-        return;
+        return 1;
       case JOB_KIND.adam:
-        e.adamUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], f[a + 5], f[a + 6], f[a + 7], f[a + 8], f[a + 9], f[a + 10], f[a + 11],
+        return e.adamUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], f[a + 5], f[a + 6], f[a + 7], f[a + 8], f[a + 9], f[a + 10], f[a + 11],
           c[a + 12], c[a + 13], c[a + 14], block, blocks);
-        return;
       case JOB_KIND.rmsprop:
-        e.rmspropUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], f[a + 4], f[a + 5], f[a + 6], c[a + 7], c[a + 8], block, blocks);
-        return;
+        return e.rmspropUpdateBlock(c[a], c[a + 1], c[a + 2], c[a + 3], f[a + 4], f[a + 5], f[a + 6], c[a + 7], c[a + 8], block, blocks);
     }
+    return 1;
   }
 
   /** Starts the worker that is thread `index` of the pool (the calling thread is 0). */

@@ -43,12 +43,12 @@ interface KernelExports extends BlockExports {
   copy(src: number, dst: number, n: number): void;
   allFinite(x: number, n: number): number;
   bytesToFloats(src: number, dst: number, n: number, scale: number): void;
-  sgdUpdate(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number, keptW: number, keptVelocity: number): void;
-  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number): void;
+  sgdUpdate(w: number, g: number, velocity: number, n: number, lr: number, momentum: number, nesterov: number, keptW: number, keptVelocity: number): number;
+  rmspropUpdate(w: number, g: number, meanSquare: number, n: number, lr: number, rho: number, epsilon: number, keptW: number, keptMeanSquare: number): number;
   adamUpdate(
     w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number,
     biasCorrection1: number, biasCorrection2: number, weightDecay: number, keptW: number, keptM: number, keptV: number,
-  ): void;
+  ): number;
   penalty(w: number, n: number, l1: number, l2: number): number;
   penaltyGradient(w: number, g: number, n: number, l1: number, l2: number): void;
   batchNormForwardTraining(x: number, gamma: number, beta: number, y: number, xhat: number, mean: number, variance: number, invStd: number, m: number, n: number, epsilon: number): void;
@@ -284,31 +284,31 @@ export class WasmKernels implements Kernels {
   sgdUpdate(
     w: Storage, g: Storage, velocity: Storage | null, n: number,
     lr: number, momentum: number, nesterov: boolean, kept: readonly Storage[] | null = null,
-  ): void {
+  ): boolean {
     if (momentum !== 0 && velocity === null) throw new ValueError('sgdUpdate: momentum ≠ 0 needs a velocity buffer, got null');
     // With momentum 0 the kernel never touches velocity, so any offset will do.
     const v = velocity === null ? 0 : this.ptr(velocity);
-    this.exports.sgdUpdate(this.ptr(w), this.ptr(g), v, n, lr, momentum, +nesterov, this.keptAt(kept, 0), momentum === 0 ? 0 : this.keptAt(kept, 1));
+    return this.exports.sgdUpdate(this.ptr(w), this.ptr(g), v, n, lr, momentum, +nesterov, this.keptAt(kept, 0), momentum === 0 ? 0 : this.keptAt(kept, 1)) !== 0;
   }
 
   rmspropUpdate(
     w: Storage, g: Storage, meanSquare: Storage, n: number,
     lr: number, rho: number, epsilon: number, kept: readonly Storage[] | null = null,
-  ): void {
+  ): boolean {
     const update = this.updatePool(n) ?? this.exports;
-    update.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon, this.keptAt(kept, 0), this.keptAt(kept, 1));
+    return update.rmspropUpdate(this.ptr(w), this.ptr(g), this.ptr(meanSquare), n, lr, rho, epsilon, this.keptAt(kept, 0), this.keptAt(kept, 1)) !== 0;
   }
 
   adamUpdate(
     w: Storage, g: Storage, m: Storage, v: Storage, n: number,
     lr: number, beta1: number, beta2: number, epsilon: number, t: number, weightDecay: number, kept: readonly Storage[] | null = null,
-  ): void {
+  ): boolean {
     // The bias corrections 1 - b^t are computed here once, in float64, and passed in.
     const update = this.updatePool(n) ?? this.exports;
-    update.adamUpdate(
+    return update.adamUpdate(
       this.ptr(w), this.ptr(g), this.ptr(m), this.ptr(v), n, lr, beta1, beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t, weightDecay,
       this.keptAt(kept, 0), this.keptAt(kept, 1), this.keptAt(kept, 2),
-    );
+    ) !== 0;
   }
 
   /** Byte offset of kept[i], the kernels' `kept` argument; 0 (keep nothing) without `kept`. */

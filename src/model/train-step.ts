@@ -81,18 +81,17 @@ export function trainStep(net: Network, x: Batch, t: Batch, grad: Batch): StepRe
     if (w.regularizer && w.grad) w.regularizer.addGradient(kernels, w.value.storage, w.grad.storage, w.value.size);
   }
 
-  // 4. update, keeping in `scratch` the values it replaces (a non-finite gradient shows up
-  //    here too: it makes its weight non-finite)
-  optimizer.applyGradients(weights, scratch);
-  for (const w of weights) {
-    if (w.trainable && !kernels.allFinite(w.value.storage, w.value.size)) {
-      optimizer.undo(weights, scratch);
-      const badGradient = weights.find((v) => v.grad && !kernels.allFinite(v.grad.storage, v.grad.size));
-      const why = badGradient
-        ? `the gradient of ${ownerName(layers, badGradient)}/${badGradient.name} is not finite (loss ${total})`
-        : `the update made ${ownerName(layers, w)}/${w.name} non-finite (loss ${total}); the learning rate is too large`;
-      return { loss: total, penalty, output, nonFinite: undo(why) };
-    }
+  // 4. update, keeping in `scratch` the values it replaces; each update also checks that the
+  //    values it writes are finite (a non-finite gradient shows up there: it makes its weight
+  //    non-finite)
+  const nonFiniteWeight = optimizer.applyGradients(weights, scratch);
+  if (nonFiniteWeight !== null) {
+    optimizer.undo(weights, scratch);
+    const badGradient = weights.find((v) => v.grad && !kernels.allFinite(v.grad.storage, v.grad.size));
+    const why = badGradient
+      ? `the gradient of ${ownerName(layers, badGradient)}/${badGradient.name} is not finite (loss ${total})`
+      : `the update made ${ownerName(layers, nonFiniteWeight)}/${nonFiniteWeight.name} non-finite (loss ${total}); the learning rate is too large`;
+    return { loss: total, penalty, output, nonFinite: undo(why) };
   }
   return { loss: total, penalty, output, nonFinite: null };
 }

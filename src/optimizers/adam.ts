@@ -53,8 +53,8 @@ export class Adam extends Optimizer {
     this.epsilon = epsilon;
   }
 
-  protected update(kernels: Kernels, w: Storage, g: Storage, [m, v]: Storage[], n: number, step: number, kept: readonly Storage[] | null): void {
-    kernels.adamUpdate(w, g, m, v, n, this.learningRate, this.beta1, this.beta2, this.epsilon, step, this.weightDecay, kept);
+  protected update(kernels: Kernels, w: Storage, g: Storage, [m, v]: Storage[], n: number, step: number, kept: readonly Storage[] | null): boolean {
+    return kernels.adamUpdate(w, g, m, v, n, this.learningRate, this.beta1, this.beta2, this.epsilon, step, this.weightDecay, kept);
   }
 
   getConfig(): Record<string, unknown> {

@@ -62,10 +62,13 @@ export abstract class Optimizer {
   /**
    * One optimization step over `weights`; weights with `trainable: false` are skipped. With
    * `kept`, each update also writes the values it replaces (the weight, then its state) into
-   * buffers of that pool, in the same pass, so that `undo` can put them back.
+   * buffers of that pool, in the same pass, so that `undo` can put them back. Every trainable
+   * weight is updated; returns the first whose new values are not all finite (each update
+   * checks what it writes, in the same pass), or null.
    */
-  applyGradients(weights: readonly Weight[], kept: BufferPool | null = null): void {
+  applyGradients(weights: readonly Weight[], kept: BufferPool | null = null): Weight | null {
     const step = this.iterations + 1;
+    let nonFinite: Weight | null = null;
     for (const [i, weight] of weights.entries()) {
       if (!weight.trainable) continue;
       const { value, grad } = weight;
@@ -75,9 +78,11 @@ export abstract class Optimizer {
       }
       const state = this.stateOf(value);
       const keep = kept === null ? null : keptBuffers(kept, i, 1 + state.length, value.size);
-      this.update(value.backend, value.storage, grad.storage, state, value.size, step, keep);
+      const finite = this.update(value.backend, value.storage, grad.storage, state, value.size, step, keep);
+      if (!finite) nonFinite ??= weight;
     }
     this.iterations = step;
+    return nonFinite;
   }
 
   /**
@@ -132,9 +137,10 @@ export abstract class Optimizer {
 
   /**
    * Applies the update to w (n values) from g, with `state` as allocated for this weight,
-   * writing the values it replaces into `kept` when given (Kernels' optimizer section).
+   * writing the values it replaces into `kept` when given (Kernels' optimizer section);
+   * returns whether every new value of w is finite.
    */
-  protected abstract update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, step: number, kept: readonly Storage[] | null): void;
+  protected abstract update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, step: number, kept: readonly Storage[] | null): boolean;
 
   /** The state of one weight, zero-filled on first use. */
   private stateOf(value: Tensor): Storage[] {

@@ -39,8 +39,8 @@ export class RMSprop extends Optimizer {
     this.epsilon = epsilon;
   }
 
-  protected update(kernels: Kernels, w: Storage, g: Storage, [meanSquare]: Storage[], n: number, _step: number, kept: readonly Storage[] | null): void {
-    kernels.rmspropUpdate(w, g, meanSquare, n, this.learningRate, this.rho, this.epsilon, kept);
+  protected update(kernels: Kernels, w: Storage, g: Storage, [meanSquare]: Storage[], n: number, _step: number, kept: readonly Storage[] | null): boolean {
+    return kernels.rmspropUpdate(w, g, meanSquare, n, this.learningRate, this.rho, this.epsilon, kept);
   }
 
   getConfig(): Record<string, unknown> {

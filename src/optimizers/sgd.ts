@@ -41,8 +41,8 @@ export class SGD extends Optimizer {
     this.stateNames = momentum === 0 ? [] : ['momentum']; // the velocity v
   }
 
-  protected update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, _step: number, kept: readonly Storage[] | null): void {
-    kernels.sgdUpdate(w, g, state[0] ?? null, n, this.learningRate, this.momentum, this.nesterov, kept);
+  protected update(kernels: Kernels, w: Storage, g: Storage, state: Storage[], n: number, _step: number, kept: readonly Storage[] | null): boolean {
+    return kernels.sgdUpdate(w, g, state[0] ?? null, n, this.learningRate, this.momentum, this.nesterov, kept);
   }
 
   getConfig(): Record<string, unknown> {

@@ -211,6 +211,20 @@ describe.each(['plain', 'relaxed'])('%s wasm build matches the reference, with a
   });
 });
 
+/**
+ * Runs `check` over every backend and the relaxed build split over 2 threads (every update
+ * size split, so that each thread computes part of it), then stops the split's worker.
+ */
+async function onEveryBackendAndSplit(check: (all: [string, Kernels][]) => void): Promise<void> {
+  const split = await loadWasmKernels({ relaxed: true, threads: 2 });
+  split.parallelMinUpdate = 0;
+  try {
+    check([...Object.entries(backends), ['relaxed, split over 2 threads', split]]);
+  } finally {
+    split.dispose();
+  }
+}
+
 describe('kept: an update writes the values it replaces, and changes nothing else', () => {
   type Update = 'sgd' | 'sgd momentum' | 'sgd nesterov' | 'rmsprop' | 'adam' | 'adamw';
   const stateCount: Record<Update, number> = { sgd: 0, 'sgd momentum': 1, 'sgd nesterov': 1, rmsprop: 1, adam: 2, adamw: 2 };
@@ -233,10 +247,7 @@ describe('kept: an update writes the values it replaces, and changes nothing els
   }
 
   it('on every backend, each update form, sizes with SIMD tails; the threaded split included', async () => {
-    const split = await loadWasmKernels({ relaxed: true, threads: 2 });
-    split.parallelMinUpdate = 0;
-    try {
-      const all: [string, Kernels][] = [...Object.entries(backends), ['relaxed, split over 2 threads', split]];
+    await onEveryBackendAndSplit((all) => {
       fc.assert(
         fc.property(
           fc.constantFrom<Update>('sgd', 'sgd momentum', 'sgd nesterov', 'rmsprop', 'adam', 'adamw'),
@@ -252,8 +263,63 @@ describe('kept: an update writes the values it replaces, and changes nothing els
         ),
         { seed: 41, numRuns: 60 },
       );
-    } finally {
-      split.dispose();
+    });
+  });
+});
+
+describe('each update says whether the weights it wrote are all finite', () => {
+  type Update = 'sgd' | 'sgd momentum' | 'rmsprop' | 'adam';
+  /** What goes wrong, and where: a NaN or ±Infinity gradient, or a finite step that overflows w. */
+  type Fault = 'none' | 'nan gradient' | 'infinite gradient' | 'overflow';
+
+  /** One update on fresh buffers from `seed` with `fault` at value `at`: the kernel's answer and w after. */
+  function update(k: Kernels, which: Update, n: number, seed: number, fault: Fault, at: number): { said: boolean; w: Float32Array } {
+    const random = new Random(seed);
+    const draw = (positive = false): Float32Array => Float32Array.from({ length: n }, () => (positive ? random.next() : random.next() * 4 - 2));
+    const wValues = draw(), gValues = draw(), first = draw(which === 'rmsprop'), second = draw(true);
+    let lr = 0.01;
+    if (fault === 'nan gradient') gValues[at] = Number.NaN;
+    if (fault === 'infinite gradient') gValues[at] = at % 2 === 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    if (fault === 'overflow') {
+      // Finite inputs whose update leaves float32's range: w = 3e38, then w - lr·g with
+      // g = -1e38 and lr = 1 (SGD), or a step of lr·g/sqrt(ms) ≈ 3.2·lr (RMSprop) or
+      // lr·m̂/sqrt(v̂) ≈ lr (Adam) with g = -1 and lr = 1e38.
+      const sgd = which === 'sgd' || which === 'sgd momentum';
+      wValues[at] = 3e38;
+      gValues[at] = sgd ? -1e38 : -1;
+      first[at] = 0; // no velocity, mean square or first moment yet
+      second[at] = 0;
+      lr = sgd ? 1 : 1e38;
     }
+    const [w, g, a, b] = [wValues, gValues, first, second].map((values) => storage(k, values));
+    let said: boolean;
+    if (which === 'adam') said = k.adamUpdate(w, g, a, b, n, lr, 0.9, 0.999, 1e-7, 1, 0);
+    else if (which === 'rmsprop') said = k.rmspropUpdate(w, g, a, n, lr, 0.9, 1e-7);
+    else said = k.sgdUpdate(w, g, which === 'sgd' ? null : a, n, lr, which === 'sgd' ? 0 : 0.9, false);
+    const after = w.view().slice(0, n);
+    for (const s of [w, g, a, b]) k.free(s);
+    return { said, w: after };
+  }
+
+  it('on every backend and the threaded split: true exactly when every new w is finite, wherever the fault lies', async () => {
+    await onEveryBackendAndSplit((all) => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom<Update>('sgd', 'sgd momentum', 'rmsprop', 'adam'),
+          fc.constantFrom<Fault>('none', 'nan gradient', 'infinite gradient', 'overflow'),
+          fc.integer({ min: 1, max: 300 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer(),
+          (which, fault, n, where, seed) => {
+            const at = Math.floor(where * n); // in a vector, in the scalar tail, in either thread's block
+            for (const [name, k] of all) {
+              const { said, w } = update(k, which, n, seed, fault, at);
+              const finite = w.every(Number.isFinite);
+              expect(said, `${name} ${which} ${fault} at ${at} of ${n}`).toBe(finite);
+              if (fault !== 'none') expect(finite, `${name} ${which} ${fault}: the fault reaches w`).toBe(false);
+            }
+          },
+        ),
+        { seed: 43, numRuns: 120 },
+      );
+    });
   });
 });
