@@ -154,16 +154,36 @@ const BLOCK_RUNNER = `function blockRunner(exports, control, floats, work) {
 `;
 
 /**
- * How long a thread that waits for the other side keeps checking before it sleeps: 20,000
- * Atomics.load calls, about 170 µs in Node here. A training step posts its jobs tens of
- * microseconds apart; waking a sleeping thread takes 10-50 µs, spinning through the gap
- * takes none. A worker that finds no job within the spin sleeps, so an idle pool costs nothing.
+ * How long a thread that waits for the other side keeps checking before it sleeps, in
+ * milliseconds: 1. A training step posts its jobs microseconds to a few hundred microseconds
+ * apart (the calling thread's own kernels and packing between them: up to 0.5 ms at batch
+ * 512); waking a sleeping thread takes 10-50 µs and a system call, spinning through the gap
+ * takes none. A worker that finds no job within the spin sleeps, so an idle pool costs
+ * nothing. (Measured on 2 cores, 784-512-256-10, Adam: with a spin of 20,000 checks, 50-170
+ * µs, a step woke its worker 2.5-3 times at batch 128 and at every one of its 5 split gemms
+ * at batch 512; with 1 ms, never.) Timed rather than counted, since a check's cost differs
+ * from one CPU to the next.
  */
-export const SPIN_CHECKS = 20_000;
+export const SPIN_MS = 1;
+
+/**
+ * `spin` as source: checks control[field] until it differs from `value` or SPIN_MS have
+ * passed; returns whether it still equals `value`. threads.ts runs the same loop.
+ */
+const SPIN = `function spin(control, field, value) {
+  const end = performance.now() + ${SPIN_MS};
+  while (Atomics.load(control, field) === value) {
+    if (performance.now() > end) return true;
+    for (let i = 0; i < 256 && Atomics.load(control, field) === value; i++);
+  }
+  return false;
+}
+`;
 
 const BODY = `'use strict';
 ${CLAIM_BLOCKS}
 ${BLOCK_RUNNER}
+${SPIN}
 function run(start, ready) {
   const { exports } = new WebAssembly.Instance(start.module, { env: { memory: start.memory } });
   const control = new Int32Array(start.memory.buffer, start.control, ${CONTROL.length});
@@ -172,8 +192,7 @@ function run(start, ready) {
   let seen = Atomics.load(control, ${CONTROL.job}); // before 'ready': any job (or STOP) posted after it wakes us
   ready();
   for (;;) {
-    for (let i = 0; i < ${SPIN_CHECKS} && Atomics.load(control, ${CONTROL.job}) === seen; i++); // the next job is often near
-    if (Atomics.load(control, ${CONTROL.job}) === seen) {
+    if (spin(control, ${CONTROL.job}, seen)) { // the next job is often near
       Atomics.add(control, ${CONTROL.sleepers}, 1); // before the last look: a job posted after it is notified
       Atomics.wait(control, ${CONTROL.job}, seen); // returns at once if the job number has moved on
       Atomics.sub(control, ${CONTROL.sleepers}, 1);

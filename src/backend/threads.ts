@@ -14,8 +14,9 @@
  * stalling a gemm: a worker that is slow to wake finds fewer blocks left, or none. Adam and
  * RMSprop updates are cut the same way into runs of whole SIMD vectors.
  *
- * Waiting: a worker that has finished a job spins a little (the next one often comes within
- * microseconds), then sleeps in `Atomics.wait`; `Atomics.notify`, a system call, is made only
+ * Waiting: a worker that has finished a job spins for up to SPIN_MS (the next one often comes
+ * within microseconds, and in training always within a millisecond), then sleeps in
+ * `Atomics.wait`; `Atomics.notify`, a system call, is made only
  * when the other side sleeps. Node's main thread also blocks in `Atomics.wait` once it has
  * spun. A browser's main thread may not block, so there it spins on `Atomics.load` while the
  * workers finish their last blocks. A Promise-based wait (`Atomics.waitAsync`) would make
@@ -28,7 +29,7 @@
 
 import { BackendError, ConfigError } from '../errors.js';
 import { isNode } from './wasm-file.js';
-import { BROWSER_WORKER_SOURCE, CLAIM, CONTROL, claimWord, JOB_KIND, MAX_BLOCKS, SPIN_CHECKS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
+import { BROWSER_WORKER_SOURCE, CLAIM, CONTROL, claimWord, JOB_KIND, MAX_BLOCKS, SPIN_MS, MAX_JOB, NODE_WORKER_SOURCE, STOP, type WorkerStart } from './thread-worker.js';
 
 /**
  * The smallest gemm, in flops (2·m·n·k), that is split across threads: 4 Mflop, about 90 µs
@@ -160,12 +161,16 @@ interface Thread {
 const mainThreadMayBlock = isNode || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 
 /**
- * Returns true once control[field] === value, spinning a little, then blocking where allowed
+ * Returns true once control[field] === value, spinning up to SPIN_MS, then blocking where allowed
  * (with CONTROL.mainAsleep set, so that workers notify), else spinning; or false after
  * `timeoutMs` milliseconds (default: never).
  */
 function waitUntil(control: Int32Array, field: number, value: number, timeoutMs = Infinity): boolean {
-  for (let i = 0; i < SPIN_CHECKS && Atomics.load(control, field) !== value; i++); // the last block is often near its end
+  // The last block is often near its end: spin first (the loop of `spin` in thread-worker.ts).
+  const spinEnd = performance.now() + SPIN_MS;
+  while (Atomics.load(control, field) !== value && performance.now() <= spinEnd) {
+    for (let i = 0; i < 256 && Atomics.load(control, field) !== value; i++);
+  }
   const deadline = performance.now() + timeoutMs;
   if (mainThreadMayBlock) Atomics.store(control, CONTROL.mainAsleep, 1);
   try {
