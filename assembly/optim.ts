@@ -11,6 +11,23 @@
 
 import { madd } from './simd';
 
+// The smallest normal float32, 2^-126. A state value (velocity, mean square, m, v) smaller
+// than this in magnitude is stored as 0: see Kernels' optimizer section, which says why.
+const SMALLEST_NORMAL: f32 = 1.1754943508222875e-38;
+
+// x with every lane of magnitude below SMALLEST_NORMAL (a denormal, or ±0) set to +0; NaN and
+// ±∞ lanes are kept (their comparison is false), so a non-finite state still shows.
+// @ts-ignore: decorator
+@inline function flushDenormals(x: v128): v128 {
+  return v128.andnot(x, f32x4.lt(f32x4.abs(x), f32x4.splat(SMALLEST_NORMAL)));
+}
+
+// The scalar form of flushDenormals.
+// @ts-ignore: decorator
+@inline function flushDenormal(x: f32): f32 {
+  return Mathf.abs(x) < SMALLEST_NORMAL ? 0 : x;
+}
+
 // contract: Kernels.sgdUpdate. With momentum 0 the velocity offset is never read (the
 // caller passes 0 for a null velocity). -lr·g is computed once and used by both updates.
 export function sgdUpdate(
@@ -48,7 +65,7 @@ export function sgdUpdate(
       v128.store(keptVelocity + o, vi);
     }
     const step = f32x4.mul(vNegLr, v128.load(g + o)); // -lr·g
-    const v = madd(vMomentum, vi, step);
+    const v = flushDenormals(madd(vMomentum, vi, step));
     v128.store(velocity + o, v);
     const dw = nesterov ? madd(vMomentum, v, step) : v;
     const next = f32x4.add(wi, dw);
@@ -63,7 +80,7 @@ export function sgdUpdate(
       store<f32>(keptVelocity + o, vi);
     }
     const step = -lr * load<f32>(g + o);
-    const v = momentum * vi + step;
+    const v = flushDenormal(momentum * vi + step);
     store<f32>(velocity + o, v);
     const dw = nesterov ? momentum * v + step : v;
     const next = wi + dw;
@@ -98,7 +115,7 @@ export function rmspropUpdate(
       v128.store(keptW + o, wi);
       v128.store(keptMeanSquare + o, msi);
     }
-    const ms = madd(vRho, msi, f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg)));
+    const ms = flushDenormals(madd(vRho, msi, f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg))));
     v128.store(meanSquare + o, ms);
     const step = f32x4.div(f32x4.mul(vLr, vg), f32x4.sqrt(f32x4.add(ms, vEpsilon)));
     const next = f32x4.sub(wi, step);
@@ -112,7 +129,7 @@ export function rmspropUpdate(
       store<f32>(keptW + o, wi);
       store<f32>(keptMeanSquare + o, msi);
     }
-    const ms = rho * msi + oneMinusRho * (gi * gi);
+    const ms = flushDenormal(rho * msi + oneMinusRho * (gi * gi));
     store<f32>(meanSquare + o, ms);
     const next = wi - (lr * gi) / Mathf.sqrt(ms + epsilon);
     store<f32>(w + o, next);
@@ -147,8 +164,8 @@ export function adamUpdate(
       v128.store(keptM + o, mOld);
       v128.store(keptV + o, vOld);
     }
-    const mi = madd(vBeta1, mOld, f32x4.mul(vOneMinusBeta1, vg));
-    const vi = madd(vBeta2, vOld, f32x4.mul(vOneMinusBeta2, f32x4.mul(vg, vg)));
+    const mi = flushDenormals(madd(vBeta1, mOld, f32x4.mul(vOneMinusBeta1, vg)));
+    const vi = flushDenormals(madd(vBeta2, vOld, f32x4.mul(vOneMinusBeta2, f32x4.mul(vg, vg))));
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const mHat = f32x4.div(mi, vBc1);
@@ -167,8 +184,8 @@ export function adamUpdate(
       store<f32>(keptM + o, mOld);
       store<f32>(keptV + o, vOld);
     }
-    const mi = beta1 * mOld + oneMinusBeta1 * gi;
-    const vi = beta2 * vOld + oneMinusBeta2 * (gi * gi);
+    const mi = flushDenormal(beta1 * mOld + oneMinusBeta1 * gi);
+    const vi = flushDenormal(beta2 * vOld + oneMinusBeta2 * (gi * gi));
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     const step = (lr * (mi / biasCorrection1)) / (Mathf.sqrt(vi / biasCorrection2) + epsilon);

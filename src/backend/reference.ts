@@ -240,7 +240,7 @@ export class ReferenceKernels implements Kernels {
     keep(kept, n, [w, velocity]);
     const V = velocity.view();
     for (let i = 0; i < n; i++) {
-      V[i] = momentum * V[i] - lr * G[i]; //                     v ← momentum·v - lr·g
+      V[i] = flushDenormal(momentum * V[i] - lr * G[i]); //      v ← momentum·v - lr·g
       W[i] += nesterov ? momentum * V[i] - lr * G[i] : V[i]; //  w ← w + (momentum·v - lr·g | v)
     }
     return this.allFinite(w, n);
@@ -253,7 +253,7 @@ export class ReferenceKernels implements Kernels {
     const W = w.view(), G = g.view(), MS = meanSquare.view();
     keep(kept, n, [w, meanSquare]);
     for (let i = 0; i < n; i++) {
-      MS[i] = rho * MS[i] + (1 - rho) * G[i] * G[i]; //   ms ← rho·ms + (1-rho)·g²
+      MS[i] = flushDenormal(rho * MS[i] + (1 - rho) * G[i] * G[i]); // ms ← rho·ms + (1-rho)·g²
       W[i] -= (lr * G[i]) / Math.sqrt(MS[i] + epsilon); // w ← w - lr·g/sqrt(ms + ε)
     }
     return this.allFinite(w, n);
@@ -268,8 +268,8 @@ export class ReferenceKernels implements Kernels {
     const biasCorrection1 = 1 - beta1 ** t; // 1 - b1^t
     const biasCorrection2 = 1 - beta2 ** t; // 1 - b2^t
     for (let i = 0; i < n; i++) {
-      M[i] = beta1 * M[i] + (1 - beta1) * G[i]; //            m ← b1·m + (1-b1)·g
-      V[i] = beta2 * V[i] + (1 - beta2) * G[i] * G[i]; //     v ← b2·v + (1-b2)·g²
+      M[i] = flushDenormal(beta1 * M[i] + (1 - beta1) * G[i]); //        m ← b1·m + (1-b1)·g
+      V[i] = flushDenormal(beta2 * V[i] + (1 - beta2) * G[i] * G[i]); // v ← b2·v + (1-b2)·g²
       const mHat = M[i] / biasCorrection1, vHat = V[i] / biasCorrection2;
       const decayed = W[i] - lr * weightDecay * W[i]; //      AdamW: w ← w - lr·wd·w, from w before the step
       W[i] = decayed - (lr * mHat) / (Math.sqrt(vHat) + epsilon); // w ← w - lr·m̂/(sqrt(v̂) + ε)
@@ -383,6 +383,18 @@ export class ReferenceKernels implements Kernels {
 
 /** SELU's constants λ and a (Klambauer et al. 2017; Keras rounds them to 1.05070098 and 1.67326324). */
 /** kept[i] ← the first n values of sources[i]: what an update is about to replace. */
+/** The smallest normal float32, 2^-126. */
+const SMALLEST_NORMAL = 2 ** -126;
+
+/**
+ * x rounded to float32, or 0 when that is smaller than SMALLEST_NORMAL in magnitude (a
+ * denormal): the optimizers' state is stored so (Kernels' optimizer section). NaN and ±∞ stay.
+ */
+function flushDenormal(x: number): number {
+  const f = Math.fround(x);
+  return Math.abs(f) < SMALLEST_NORMAL ? 0 : f;
+}
+
 function keep(kept: readonly Storage[] | null, n: number, sources: Storage[]): void {
   if (kept === null) return;
   for (const [i, source] of sources.entries()) kept[i].view().set(source.view().subarray(0, n));

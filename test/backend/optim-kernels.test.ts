@@ -323,3 +323,62 @@ describe('each update says whether the weights it wrote are all finite', () => {
     });
   });
 });
+
+describe('optimizer state never holds a denormal: below 2^-126 it is stored as 0', () => {
+  const SMALLEST_NORMAL = 2 ** -126;
+  const isDenormal = (x: number): boolean => x !== 0 && Math.abs(x) < SMALLEST_NORMAL;
+  type Update = 'sgd momentum' | 'rmsprop' | 'adam';
+
+  /**
+   * One nonzero gradient, then `steps` zero ones: each state decays geometrically (m by b1, the
+   * velocity by the momentum, the mean square by rho) through the denormal range to 0. Returns
+   * every state value after every step, and w at the end.
+   */
+  function decay(k: Kernels, which: Update, n: number, steps: number): { states: number[]; first: Float32Array; w: Float32Array } {
+    const random = new Random(n);
+    const w = storage(k, Float32Array.from({ length: n }, () => random.next() - 0.5));
+    const g = storage(k, Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : (random.next() - 0.5) * 1e-3)));
+    const a = storage(k, new Float32Array(n)), b = storage(k, new Float32Array(n));
+    const states: number[] = [];
+    for (let t = 1; t <= steps + 1; t++) {
+      if (t === 2) g.view().fill(0);
+      if (which === 'adam') k.adamUpdate(w, g, a, b, n, 1e-3, 0.9, 0.999, 1e-7, t, 0);
+      else if (which === 'rmsprop') k.rmspropUpdate(w, g, a, n, 1e-3, 0.5, 1e-7);
+      else k.sgdUpdate(w, g, a, n, 1e-3, 0.5, t % 2 === 0);
+      states.push(...a.view(), ...(which === 'adam' ? b.view() : []));
+    }
+    const out = { states, first: a.view().slice(), w: w.view().slice() };
+    for (const s of [w, g, a, b]) k.free(s);
+    return out;
+  }
+
+  it('on every backend and the threaded split, m, v, the velocity and the mean square reach 0 without a denormal on the way', async () => {
+    await onEveryBackendAndSplit((all) => {
+      for (const which of ['sgd momentum', 'rmsprop', 'adam'] as const) {
+        // 0.5^150 and 0.9^900 take a state of 1e-4 below 2^-149, the smallest denormal.
+        const steps = which === 'adam' ? 900 : 150;
+        const results = all.map(([name, k]) => ({ name, ...decay(k, which, 37, steps) }));
+        for (const { name, states, first } of results) {
+          const denormal = states.findIndex(isDenormal);
+          expect(denormal, `${name} ${which}: state value ${states[denormal]} at ${denormal}`).toBe(-1);
+          expect(first.every((x) => x === 0), `${name} ${which}: m, the velocity or the mean square has decayed to 0`).toBe(true);
+        }
+        // The weights move the same on every backend (the flushed values moved them by nothing).
+        for (const { name, w } of results.slice(1)) expectClose(w, results[0].w, 1e-5, `${name} ${which} w`);
+      }
+    });
+  });
+
+  it('NaN and ±Infinity in the state are kept, not flushed', () => {
+    for (const [name, k] of Object.entries(backends)) {
+      const w = storage(k, [1, 1, 1, 1, 1]), g = storage(k, [Number.NaN, Number.POSITIVE_INFINITY, 0, 0, 0]);
+      const m = storage(k, [0, 0, 1e-39, -1e-39, 2e-38]), v = storage(k, [0, 0, 0, 0, 0]);
+      k.adamUpdate(w, g, m, v, 5, 1e-3, 0.9, 0.999, 1e-7, 1, 0);
+      const [m0, m1, m2, m3, m4] = m.view();
+      expect(Number.isNaN(m0), `${name}: NaN gradient`).toBe(true);
+      expect(m1, `${name}: infinite gradient`).toBe(Number.POSITIVE_INFINITY);
+      expect([m2, m3], `${name}: 0.9 × ±1e-39 is denormal`).toEqual([0, 0]);
+      expect(m4, `${name}: 0.9 × 2e-38 is still normal`).toBeCloseTo(1.8e-38, 45);
+    }
+  });
+});
