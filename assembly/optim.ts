@@ -65,7 +65,7 @@ export function sgdUpdate(
       v128.store(keptVelocity + o, vi);
     }
     const step = f32x4.mul(vNegLr, v128.load(g + o)); // -lr·g
-    const v = flushDenormals(madd(vMomentum, vi, step));
+    const v = flushDenormals(madd(vMomentum, vi, step)); // v ← momentum·v - lr·g
     v128.store(velocity + o, v);
     const dw = nesterov ? madd(vMomentum, v, step) : v;
     const next = f32x4.add(wi, dw);
@@ -115,9 +115,9 @@ export function rmspropUpdate(
       v128.store(keptW + o, wi);
       v128.store(keptMeanSquare + o, msi);
     }
-    const ms = flushDenormals(madd(vRho, msi, f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg))));
+    const ms = flushDenormals(madd(vRho, msi, f32x4.mul(vOneMinusRho, f32x4.mul(vg, vg)))); // ms ← rho·ms + (1-rho)·g²
     v128.store(meanSquare + o, ms);
-    const step = f32x4.div(f32x4.mul(vLr, vg), f32x4.sqrt(f32x4.add(ms, vEpsilon)));
+    const step = f32x4.div(f32x4.mul(vLr, vg), f32x4.sqrt(f32x4.add(ms, vEpsilon))); // lr·g/sqrt(ms + ε)
     const next = f32x4.sub(wi, step);
     v128.store(w + o, next);
     finite = f32x4.add(finite, f32x4.mul(next, zero));
@@ -164,13 +164,13 @@ export function adamUpdate(
       v128.store(keptM + o, mOld);
       v128.store(keptV + o, vOld);
     }
-    const mi = flushDenormals(madd(vBeta1, mOld, f32x4.mul(vOneMinusBeta1, vg)));
-    const vi = flushDenormals(madd(vBeta2, vOld, f32x4.mul(vOneMinusBeta2, f32x4.mul(vg, vg))));
+    const mi = flushDenormals(madd(vBeta1, mOld, f32x4.mul(vOneMinusBeta1, vg))); //              m ← b1·m + (1-b1)·g
+    const vi = flushDenormals(madd(vBeta2, vOld, f32x4.mul(vOneMinusBeta2, f32x4.mul(vg, vg)))); // v ← b2·v + (1-b2)·g²
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const mHat = f32x4.div(mi, vBc1);
     const vHat = f32x4.div(vi, vBc2);
-    const step = f32x4.div(f32x4.mul(vLr, mHat), f32x4.add(f32x4.sqrt(vHat), vEpsilon));
+    const step = f32x4.div(f32x4.mul(vLr, mHat), f32x4.add(f32x4.sqrt(vHat), vEpsilon)); // lr·m̂/(sqrt(v̂) + ε)
     const decayed = madd(vNegDecay, wi, wi); // w - lr·wd·w
     const next = f32x4.sub(decayed, step);
     v128.store(w + o, next);
@@ -241,12 +241,19 @@ export function penaltyGradient(w: usize, g: usize, n: i32, l1: f32, l2: f32): v
 
 // ---- blocks, for threads ----------------------------------------------------------------------
 
-// [start, end) of block `block` of `blocks` over n values, cut at whole f32x4 vectors: the
-// scalar tail (n % 4 values) stays with the last block. A block then runs exactly the vector
-// and scalar steps the whole call runs on its values, so any split gives the same bits.
+// Where block `block` of `blocks` over n values starts, cut at whole f32x4 vectors; block
+// `blocks` "starts" at n, so the scalar tail (n % 4 values) stays with the last block. A block
+// then runs exactly the vector and scalar steps the whole call runs on its values, so any
+// split gives the same bits.
 // @ts-ignore: decorator
 @inline function blockStart(block: i32, blocks: i32, n: i32): i32 {
-  return <i32>(<i64>block * (n >> 2) / blocks) << 2;
+  return block >= blocks ? n : <i32>(<i64>block * (n >> 2) / blocks) << 2;
+}
+
+// A `kept` offset moved on by o bytes; 0 (keep nothing) stays 0.
+// @ts-ignore: decorator
+@inline function keptAt(kept: usize, o: usize): usize {
+  return kept == 0 ? 0 : kept + o;
 }
 
 // Block `block` of `blocks` of adamUpdate over n values (see blockStart), and whether its new
@@ -256,12 +263,10 @@ export function adamUpdateBlock(
   lr: f32, beta1: f32, beta2: f32, epsilon: f32,
   biasCorrection1: f32, biasCorrection2: f32, weightDecay: f32, keptW: usize, keptM: usize, keptV: usize, block: i32, blocks: i32,
 ): i32 {
-  const start = blockStart(block, blocks, n);
-  const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
+  const start = blockStart(block, blocks, n), end = blockStart(block + 1, blocks, n);
   const o = <usize>start << 2;
-  const keep = keptW != 0;
   return adamUpdate(w + o, g + o, m + o, v + o, end - start, lr, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, weightDecay,
-    keep ? keptW + o : 0, keep ? keptM + o : 0, keep ? keptV + o : 0);
+    keptAt(keptW, o), keptAt(keptM, o), keptAt(keptV, o));
 }
 
 // Block `block` of `blocks` of rmspropUpdate over n values (see blockStart).
@@ -269,9 +274,7 @@ export function rmspropUpdateBlock(
   w: usize, g: usize, meanSquare: usize, n: i32, lr: f32, rho: f32, epsilon: f32, keptW: usize, keptMeanSquare: usize,
   block: i32, blocks: i32,
 ): i32 {
-  const start = blockStart(block, blocks, n);
-  const end = block == blocks - 1 ? n : blockStart(block + 1, blocks, n);
+  const start = blockStart(block, blocks, n), end = blockStart(block + 1, blocks, n);
   const o = <usize>start << 2;
-  const keep = keptW != 0;
-  return rmspropUpdate(w + o, g + o, meanSquare + o, end - start, lr, rho, epsilon, keep ? keptW + o : 0, keep ? keptMeanSquare + o : 0);
+  return rmspropUpdate(w + o, g + o, meanSquare + o, end - start, lr, rho, epsilon, keptAt(keptW, o), keptAt(keptMeanSquare, o));
 }

@@ -381,8 +381,12 @@ export class ReferenceKernels implements Kernels {
   }
 }
 
-/** SELU's constants λ and a (Klambauer et al. 2017; Keras rounds them to 1.05070098 and 1.67326324). */
 /** kept[i] ← the first n values of sources[i]: what an update is about to replace. */
+function keep(kept: readonly Storage[] | null, n: number, sources: Storage[]): void {
+  if (kept === null) return;
+  for (const [i, source] of sources.entries()) kept[i].view().set(source.view().subarray(0, n));
+}
+
 /** The smallest normal float32, 2^-126. */
 const SMALLEST_NORMAL = 2 ** -126;
 
@@ -395,11 +399,7 @@ function flushDenormal(x: number): number {
   return Math.abs(f) < SMALLEST_NORMAL ? 0 : f;
 }
 
-function keep(kept: readonly Storage[] | null, n: number, sources: Storage[]): void {
-  if (kept === null) return;
-  for (const [i, source] of sources.entries()) kept[i].view().set(source.view().subarray(0, n));
-}
-
+/** SELU's constants λ and a (Klambauer et al. 2017; Keras rounds them to 1.05070098 and 1.67326324). */
 const SELU_SCALE = 1.0507009873554805;
 const SELU_ALPHA = 1.6732632423543772;
 

@@ -82,9 +82,9 @@ export function blockCount(m: number, n: number, k: number, tileRows: number, ti
  */
 export const PARALLEL_MIN_UPDATE = 65_536;
 
-/** Blocks an update of n values is cut into: two per thread, so that a late thread leaves little to wait on. */
+/** Blocks an update of n values is cut into: BLOCKS_PER_THREAD per thread, as a gemm, in whole f32x4 vectors. */
 function updateBlockCount(n: number, threads: number): number {
-  return Math.max(1, Math.min(2 * threads, Math.floor(n / 4), MAX_BLOCKS));
+  return Math.max(1, Math.min(threads * BLOCKS_PER_THREAD, Math.floor(n / 4), MAX_BLOCKS));
 }
 
 /**
@@ -240,7 +240,7 @@ export class ThreadPool {
     if (floats * 4 > this.sharedMaxBytes) return 0;
     if (floats > this.sharedFloats) {
       if (this.shared !== 0) this.space.free(this.shared);
-      this.shared = 0;
+      this.shared = 0; // and no buffer, should the allocation below throw
       this.sharedFloats = 0;
       this.shared = this.space.alloc(floats * 4);
       this.sharedFloats = floats;

@@ -37,7 +37,7 @@ import { readValues } from '../data/rows.js';
 import { isPixels } from '../data/pixels.js';
 import { fitLoop, fitSettings, type FitData } from './fit.js';
 import { SampleOrder, type ShuffleRecord } from './sample-order.js';
-import { fusedOutputLayer, ownerName, penaltyOf, type Network } from './train-step.js';
+import { fusedOutputLayer, network, ownerName, penaltyOf, type Network } from './train-step.js';
 import { formatSummary } from './summary.js';
 import { toArtifacts, type ModelArtifacts, type SaveOptions } from '../io/artifacts.js';
 import { saveModel } from '../io/save.js';
@@ -467,7 +467,7 @@ export class Sequential implements TrainingModel {
   }
 
   private network(compiled: Compiled): Network {
-    return { kernels: this.kernels, layers: this.layers, loss: compiled.loss, optimizer: compiled.optimizer, scratch: this.scratch };
+    return network(this.kernels, this.layers, compiled.loss, compiled.optimizer, this.scratch);
   }
 
   // ---- inference --------------------------------------------------------------------------

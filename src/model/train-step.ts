@@ -32,6 +32,17 @@ export interface Network {
   optimizer: Optimizer;
   /** Where the step keeps its copies for undoing itself. */
   scratch: BufferPool;
+  /** Every layer's weights, in order: listed once (network()), not at every step. */
+  weights: readonly Weight[];
+  /** The first layer that has trainable weights (0 when none has): where backward stops. */
+  firstTrainable: number;
+}
+
+/** The Network of a built model, for the steps of one fit (its layers and weights stay put). */
+export function network(kernels: Kernels, layers: readonly Layer[], loss: LossName, optimizer: Optimizer, scratch: BufferPool): Network {
+  const weights = layers.flatMap((l) => l.weights());
+  const firstTrainable = Math.max(layers.findIndex((l) => l.weights().some((w) => w.trainable)), 0);
+  return { kernels, layers, loss, optimizer, scratch, weights, firstTrainable };
 }
 
 export interface StepResult {
@@ -47,12 +58,7 @@ export interface StepResult {
 
 /** One step on the batch (x, t). `grad` receives ∂J/∂(output or logits). */
 export function trainStep(net: Network, x: Batch, t: Batch, grad: Batch): StepResult {
-  const { kernels, layers, loss, optimizer, scratch } = net;
-  const weights = layers.flatMap((l) => l.weights());
-  const undo = (why: string): string => {
-    copyMovingStatistics(kernels, weights, scratch, 'restore');
-    return why;
-  };
+  const { kernels, layers, loss, optimizer, scratch, weights } = net;
   copyMovingStatistics(kernels, weights, scratch, 'save');
 
   // 1. forward
@@ -65,12 +71,13 @@ export function trainStep(net: Network, x: Batch, t: Batch, grad: Batch): StepRe
   const penalty = penaltyOf(kernels, weights);
   const total = dataLoss + penalty;
   if (!Number.isFinite(total)) {
-    return { loss: total, penalty, output, nonFinite: undo(`the loss is ${total} (data loss ${dataLoss}, penalty ${penalty})`) };
+    copyMovingStatistics(kernels, weights, scratch, 'restore');
+    return { loss: total, penalty, output, nonFinite: `the loss is ${total} (data loss ${dataLoss}, penalty ${penalty})` };
   }
 
   // 3. backward, from the last layer down to the first that has trainable weights (the
   //    layers below it have nothing to learn, so their gradients are never computed)
-  const first = Math.max(layers.findIndex((l) => l.weights().some((w) => w.trainable)), 0);
+  const first = net.firstTrainable;
   let g = grad;
   for (let i = layers.length - 1; i >= first; i--) {
     const needInputGradient = i > first;
@@ -91,7 +98,8 @@ export function trainStep(net: Network, x: Batch, t: Batch, grad: Batch): StepRe
     const why = badGradient
       ? `the gradient of ${ownerName(layers, badGradient)}/${badGradient.name} is not finite (loss ${total})`
       : `the update made ${ownerName(layers, nonFiniteWeight)}/${nonFiniteWeight.name} non-finite (loss ${total}); the learning rate is too large`;
-    return { loss: total, penalty, output, nonFinite: undo(why) };
+    copyMovingStatistics(kernels, weights, scratch, 'restore');
+    return { loss: total, penalty, output, nonFinite: why };
   }
   return { loss: total, penalty, output, nonFinite: null };
 }
